@@ -1,0 +1,52 @@
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { DynamicModule, Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Connection } from '@temporalio/client';
+import { GraphQLFormattedError } from 'graphql';
+import { dataSourceOptions } from '../../../libs/persistence/src';
+import type { BatonConfig } from '../../../libs/runtime/src';
+import { AuthModule } from './auth/auth.module';
+import { depthLimit } from './common/depth-limit.rule';
+import { ConfigModule } from './config/config.module';
+import { HealthModule } from './health/health.module';
+import { LeadsModule } from './leads/leads.module';
+import { TemporalModule } from './temporal/temporal.module';
+
+export const FEATURE_MODULES = [LeadsModule];
+
+/** Errors we did not type are reported as INTERNAL_SERVER_ERROR without internals. */
+export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (!code || code === 'INTERNAL_SERVER_ERROR') return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, path: formatted.path };
+  const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+  return { ...formatted, extensions };
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: BatonConfig, temporal: Connection): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, config.dbPoolSize), retryAttempts: 0 }),
+        TemporalModule.forRoot(temporal),
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          autoSchemaFile: true,
+          sortSchema: true,
+          playground: false,
+          introspection: true,
+          includeStacktraceInErrorResponses: false,
+          validationRules: [depthLimit(8)],
+          context: ({ req }: { req: unknown }) => ({ req }),
+          formatError,
+        }),
+        AuthModule,
+        HealthModule,
+        ...FEATURE_MODULES,
+      ],
+    };
+  }
+}

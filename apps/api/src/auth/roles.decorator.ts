@@ -1,0 +1,12 @@
+import { SetMetadata } from '@nestjs/common';
+import type { Role } from '../../../../libs/contracts/src';
+
+export const ROLES_KEY = 'baton:roles';
+export const PUBLIC_KEY = 'baton:public';
+
+/**
+ * Which roles may call a resolver. The guard denies by default: a handler with neither
+ * @Roles nor @Public is refused, so forgetting the decorator cannot open an endpoint.
+ */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+export const Public = () => SetMetadata(PUBLIC_KEY, true);

@@ -1,0 +1,39 @@
+import { Inject, Injectable } from '@nestjs/common';
+import * as jwt from 'jsonwebtoken';
+import { ROLES, Role } from '../../../../libs/contracts/src';
+import type { BatonConfig } from '../../../../libs/runtime/src';
+import { BATON_CONFIG } from '../config/config.module';
+
+export interface TokenClaims {
+  sub: string;
+  role: Role;
+}
+
+const ISSUER = 'baton';
+
+/** Signs and verifies the HS256 bearer tokens that carry a user id and a role. */
+@Injectable()
+export class TokenService {
+  constructor(@Inject(BATON_CONFIG) private readonly config: BatonConfig) {}
+
+  issue(claims: TokenClaims, expiresIn: jwt.SignOptions['expiresIn'] = '12h'): string {
+    return signToken(this.config.jwtSecret, claims, expiresIn);
+  }
+
+  verify(token: string): TokenClaims | null {
+    try {
+      const payload = jwt.verify(token, this.config.jwtSecret, { algorithms: ['HS256'], issuer: ISSUER });
+      if (typeof payload !== 'object' || typeof payload.sub !== 'string') return null;
+      const role = (payload as { role?: unknown }).role;
+      if (!ROLES.includes(role as Role)) return null;
+      return { sub: payload.sub, role: role as Role };
+    } catch {
+      return null;
+    }
+  }
+}
+
+/** Also used by the `npm run token` command, which has no Nest container. */
+export function signToken(secret: string, claims: TokenClaims, expiresIn: jwt.SignOptions['expiresIn'] = '12h'): string {
+  return jwt.sign({ role: claims.role }, secret, { algorithm: 'HS256', subject: claims.sub, issuer: ISSUER, expiresIn });
+}

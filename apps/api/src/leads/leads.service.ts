@@ -1,0 +1,124 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Client, WorkflowIdConflictPolicy } from '@temporalio/client';
+import { createHash, randomUUID } from 'node:crypto';
+import { DataSource, In } from 'typeorm';
+import { ErrorCode, LEAD_TASK_QUEUE, LeadWorkflowInput, leadWorkflowId } from '../../../../libs/contracts/src';
+import { IngestReceiptEntity, LeadEntity, StageTransitionEntity } from '../../../../libs/persistence/src';
+import { assertUuid, domainError, notFound } from '../common/errors';
+import type { Principal } from '../auth/auth.types';
+import { assertCanReadLead } from '../auth/lead-access';
+import { CaptureLeadInput } from './dto/capture-lead.input';
+
+/** A stable fingerprint of a request, so a reused idempotency key with other content is refused. */
+export function requestHash(payload: unknown): string {
+  const canonical = JSON.stringify(payload, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+@Injectable()
+export class LeadsService {
+  private readonly logger = new Logger(LeadsService.name);
+
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly temporal: Client) {}
+
+  /**
+   * Persist the lead and its idempotency receipt in one transaction, then start its
+   * workflow. Replays of the same key return the first result and (re)start the workflow
+   * if an earlier attempt committed but could not reach Temporal, so nothing is lost.
+   */
+  async captureLead(input: CaptureLeadInput): Promise<{ lead: LeadEntity; created: boolean }> {
+    const { idempotencyKey, ...fields } = input;
+    const email = fields.email.trim().toLowerCase();
+    const hash = requestHash({ ...fields, email });
+
+    const { lead, created } = await this.db.transaction(async (tx) => {
+      const receipts = tx.getRepository(IngestReceiptEntity);
+      const leads = tx.getRepository(LeadEntity);
+      const prior = await receipts.findOne({ where: { idempotencyKey } });
+      if (prior) {
+        if (prior.requestHash !== hash) throw domainError(ErrorCode.CONFLICT, 'idempotencyKey was already used for a different request', { field: 'idempotencyKey' });
+        return { lead: await leads.findOneByOrFail({ id: prior.leadId }), created: false };
+      }
+      // Serialise captures of the same address so two keys cannot create two leads for one person.
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [email]);
+      let existing = await leads.findOne({ where: { email } });
+      let isNew = false;
+      if (!existing) {
+        const id = randomUUID();
+        existing = await leads.save(
+          leads.create({
+            id,
+            email,
+            firstName: fields.firstName ?? null,
+            lastName: fields.lastName ?? null,
+            company: fields.company ?? null,
+            title: fields.title ?? null,
+            industry: fields.industry ?? null,
+            companySize: fields.companySize ?? null,
+            country: fields.country ?? null,
+            source: fields.source,
+            utm: { ...(fields.utm ?? {}) } as Record<string, string>,
+            stage: 'FIRST_TOUCH',
+            firstTouchAt: new Date(),
+            workflowId: leadWorkflowId(id),
+          }),
+        );
+        isNew = true;
+      }
+      const inserted = await tx
+        .createQueryBuilder()
+        .insert()
+        .into(IngestReceiptEntity)
+        .values({ idempotencyKey, kind: 'captureLead', leadId: existing.id, requestHash: hash })
+        .orIgnore()
+        .execute();
+      if (Array.isArray(inserted.raw) && inserted.raw.length === 0) {
+        // A concurrent request with the same key won the race; answer with its result.
+        throw new RetryCapture();
+      }
+      return { lead: existing, created: isNew };
+    }).catch(async (e) => {
+      if (e instanceof RetryCapture) return this.captureLead(input);
+      throw e;
+    });
+
+    await this.ensureWorkflow(lead);
+    return { lead, created };
+  }
+
+  private async ensureWorkflow(lead: LeadEntity): Promise<void> {
+    const args: LeadWorkflowInput = { leadId: lead.id, capturedAt: (lead.firstTouchAt ?? lead.createdAt).toISOString() };
+    try {
+      await this.temporal.workflow.start('leadWorkflow', {
+        taskQueue: LEAD_TASK_QUEUE,
+        workflowId: lead.workflowId,
+        args: [args],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        searchAttributes: { BatonKind: ['lead'], BatonStage: ['FIRST_TOUCH'] },
+      });
+    } catch (e) {
+      if ((e as Error).name === 'WorkflowExecutionAlreadyStartedError') return;
+      this.logger.error(`workflow start failed for lead ${lead.id}: ${(e as Error).message}: ${((e as Error).cause as Error)?.message ?? ""}`);
+      throw domainError(ErrorCode.UNAVAILABLE, 'The lead was saved but its workflow could not be started; retry with the same idempotencyKey', { leadId: lead.id });
+    }
+  }
+
+  async getLead(principal: Principal, id: string): Promise<LeadEntity> {
+    assertUuid('id', id);
+    const lead = await this.db.getRepository(LeadEntity).findOne({ where: { id } });
+    if (!lead) throw notFound('Lead', id);
+    assertCanReadLead(principal, lead);
+    return lead;
+  }
+
+  /** Batched for the DataLoader: the stage history of many leads in one query. */
+  async stageHistories(leadIds: readonly string[]): Promise<StageTransitionEntity[][]> {
+    const rows = await this.db.getRepository(StageTransitionEntity).find({ where: { leadId: In([...leadIds]) }, order: { occurredAt: 'ASC', stepKey: 'ASC' } });
+    const byLead = new Map<string, StageTransitionEntity[]>();
+    for (const r of rows) byLead.set(r.leadId, [...(byLead.get(r.leadId) ?? []), r]);
+    return leadIds.map((id) => byLead.get(id) ?? []);
+  }
+}
+
+class RetryCapture extends Error {}

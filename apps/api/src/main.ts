@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { checkDatabase, connectTemporal, ensureSearchAttributes, exitOnStartupError, JsonLogger, loadConfig } from '../../../libs/runtime/src';
+import { AppModule } from './app.module';
+import { batonValidationPipe } from './common/validation.pipe';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig();
+  const logger = new JsonLogger('api', config.logLevel);
+  await checkDatabase(config);
+  const temporal = await connectTemporal(config);
+  await ensureSearchAttributes(temporal, config.temporalNamespace);
+  const app = await NestFactory.create(AppModule.forRoot(config, temporal), { logger, bufferLogs: false });
+  app.useGlobalPipes(batonValidationPipe);
+  app.enableShutdownHooks();
+  await app.listen(config.port, config.host);
+  const url = await app.getUrl();
+  logger.info('api listening', { graphql: `${url.replace('[::1]', 'localhost')}/graphql`, health: `${url}/health` });
+}
+
+bootstrap().catch((e) => exitOnStartupError('api', e));

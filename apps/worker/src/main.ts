@@ -1,0 +1,55 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { LEAD_TASK_QUEUE } from '../../../libs/contracts/src';
+import { checkDatabase, ConfigError, connectTemporal, ensureSearchAttributes, exitOnStartupError, JsonLogger, loadConfig } from '../../../libs/runtime/src';
+import { collectActivities } from './activities';
+import { WorkerModule } from './worker.module';
+
+/** A prebuilt bundle (npm run build) starts in milliseconds; otherwise bundle from source. */
+function workflowSource(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+  const bundle = process.env.WORKFLOW_BUNDLE_PATH || join(__dirname, '../../../workflow-bundle.js');
+  if (existsSync(bundle)) return { workflowBundle: { codePath: bundle } };
+  return { workflowsPath: require.resolve('../../../workflows/src') };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = new JsonLogger('worker', config.logLevel);
+  await checkDatabase(config);
+  // Register search attributes through a client connection before polling (idempotent).
+  const client = await connectTemporal(config);
+  const registered = await ensureSearchAttributes(client, config.temporalNamespace);
+  await client.close();
+  if (registered.length) logger.info('registered search attributes', { registered });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger });
+
+  let connection: NativeConnection;
+  try {
+    connection = await NativeConnection.connect({ address: config.temporalAddress });
+  } catch (e) {
+    throw new ConfigError('TEMPORAL_ADDRESS', `cannot reach Temporal at ${config.temporalAddress} (${(e as Error).message})`);
+  }
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporalNamespace,
+    taskQueue: LEAD_TASK_QUEUE,
+    activities: collectActivities(app),
+    ...workflowSource(),
+    shutdownGraceTime: '10 seconds',
+  });
+
+  // Worker.run() resolves after shutdown() drains in-flight tasks; SIGINT/SIGTERM trigger it.
+  const stop = () => worker.shutdown();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  logger.info('worker polling', { taskQueue: LEAD_TASK_QUEUE, temporal: config.temporalAddress });
+  await worker.run();
+  await connection.close();
+  await app.close();
+  logger.info('worker stopped');
+}
+
+main().catch((e) => exitOnStartupError('worker', e));

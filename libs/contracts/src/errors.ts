@@ -1,0 +1,27 @@
+/**
+ * Error codes every layer agrees on. The API puts them in GraphQL `extensions.code`;
+ * workflows raise them as non-retryable ApplicationFailure types so update validators
+ * and activities speak the same language as the API.
+ */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  /** The command is valid input but the lead's lifecycle does not allow it now. */
+  INVALID_TRANSITION: 'INVALID_TRANSITION',
+  /** The caller is not the lead's owner of record. */
+  NOT_OWNER: 'NOT_OWNER',
+  /** Disqualifying UNRESPONSIVE before the follow-up cadence is complete. */
+  CADENCE_INCOMPLETE: 'CADENCE_INCOMPLETE',
+  UNAVAILABLE: 'UNAVAILABLE',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** A rule broken by one field of an input; what every BAD_USER_INPUT carries. */
+export interface FieldViolation {
+  field: string;
+  rule: string;
+  message: string;
+}

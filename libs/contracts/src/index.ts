@@ -1,0 +1,5 @@
+export * from './task-queues';
+export * from './errors';
+export * from './roles';
+export * from './lead-workflow';
+export * from './lead-activities';

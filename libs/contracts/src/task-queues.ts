@@ -1,0 +1,16 @@
+/** Task queues shared by the API (client side) and the worker (poller side). */
+export const LEAD_TASK_QUEUE = 'baton-leads';
+
+/** Deterministic workflow ids: one workflow per long-lived thing. */
+export const leadWorkflowId = (leadId: string): string => `lead:${leadId}`;
+
+/**
+ * Search attributes Baton registers on the Temporal namespace. They carry no personal
+ * data (no names, emails, companies): only stage, owner id, breach flag and kind.
+ */
+export const SEARCH_ATTRIBUTES = {
+  BatonKind: 'Keyword',
+  BatonStage: 'Keyword',
+  BatonOwnerId: 'Keyword',
+  BatonSlaBreached: 'Bool',
+} as const;

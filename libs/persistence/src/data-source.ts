@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import * as entities from './entities';
+import { Foundation1764000000000 } from './migrations/1764000000000-foundation';
+
+export const ENTITIES = Object.values(entities).filter((e) => typeof e === 'function');
+export const MIGRATIONS = [Foundation1764000000000];
+
+/**
+ * One definition for API, worker, scripts and tests: the ordinary `postgres` driver
+ * against either the embedded PGlite socket or a real PostgreSQL. Schema changes go
+ * through migrations only; `synchronize` stays off.
+ */
+export function dataSourceOptions(url: string, poolSize = 5): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    extra: { max: poolSize },
+    logging: ['error'],
+  };
+}
+
+export async function runMigrations(url: string): Promise<string[]> {
+  const ds = new DataSource({ ...dataSourceOptions(url, 1) });
+  await ds.initialize();
+  try {
+    const done = await ds.runMigrations({ transaction: 'each' });
+    return done.map((m) => m.name);
+  } finally {
+    await ds.destroy();
+  }
+}
