@@ -1,0 +1,104 @@
+// The whole Baton platform on one machine: embedded database (or DATABASE_URL), Temporal
+// dev server (or TEMPORAL_ADDRESS), migrations, demo seed, worker and API. Used by
+// `npm start` and by the system tests, so both run exactly the same thing.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { startEmbeddedDatabase } from './embedded-db.mjs';
+import { run, startProcess } from './processes.mjs';
+import { ensureTemporalCli, freePort, startTemporalDevServer } from './provision.mjs';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const DIST = path.join(ROOT, 'dist');
+
+/** Compile TypeScript and prebuild the workflow bundle (`npm run build`). */
+export async function build(log = () => {}) {
+  const t0 = Date.now();
+  await run(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT });
+  log(`built in ${Date.now() - t0} ms`);
+}
+
+/**
+ * @param {{ dataDir: string, apiPort?: number, temporalPort?: number, uiPort?: number, dbPort?: number,
+ *           databaseUrl?: string, temporalAddress?: string, env?: Record<string,string>, echo?: boolean,
+ *           log?: (m: string) => void, seed?: boolean }} o
+ */
+export async function startStack(o) {
+  const log = o.log ?? ((m) => process.stdout.write(`[baton] ${m}\n`));
+  const dataDir = path.resolve(o.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  if (!existsSync(path.join(DIST, 'apps/api/src/main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  const stops = [];
+  const stack = { dataDir, log };
+
+  try {
+    // Database: a real PostgreSQL when DATABASE_URL is given, else embedded PGlite.
+    if (o.databaseUrl) {
+      stack.databaseUrl = o.databaseUrl;
+    } else {
+      const db = await startEmbeddedDatabase({ dataDir: path.join(dataDir, 'pglite'), port: o.dbPort ?? 0, log });
+      stack.databaseUrl = db.url;
+      stops.push(db.stop);
+    }
+
+    // Temporal: an existing server when TEMPORAL_ADDRESS is given, else the CLI dev server.
+    if (o.temporalAddress) {
+      stack.temporalAddress = o.temporalAddress;
+    } else {
+      const cliPath = await ensureTemporalCli({ log });
+      const port = o.temporalPort ?? (await freePort());
+      const uiPort = o.uiPort ?? (await freePort());
+      const temporal = await startTemporalDevServer({ cliPath, dbFile: path.join(dataDir, 'temporal.db'), port, uiPort, log });
+      stack.temporalAddress = temporal.address;
+      stack.temporalUiUrl = temporal.uiUrl;
+      stack.temporalCliPath = cliPath;
+      stops.push(temporal.stop);
+    }
+
+    const env = {
+      NODE_ENV: process.env.NODE_ENV || 'development',
+      ...o.env,
+      DATABASE_URL: stack.databaseUrl,
+      TEMPORAL_ADDRESS: stack.temporalAddress,
+    };
+    stack.env = env;
+
+    await run(process.execPath, [path.join(DIST, 'libs/persistence/src/migrate.js')], { env, cwd: ROOT });
+    if (o.seed !== false) {
+      const out = await run(process.execPath, [path.join(DIST, 'libs/persistence/src/seed.js')], { env, cwd: ROOT });
+      stack.seeded = out.includes('"created":true');
+    }
+
+    const logs = path.join(dataDir, 'logs');
+    await mkdir(logs, { recursive: true });
+    stack.startWorker = async () => {
+      const worker = startProcess({ name: 'worker', command: process.execPath, args: [path.join(DIST, 'apps/worker/src/main.js')], env, cwd: ROOT, logFile: path.join(logs, 'worker.log'), echo: o.echo ?? true });
+      await worker.waitFor((s) => s.includes('worker polling'), 90_000, 'polling');
+      stack.worker = worker;
+      return worker;
+    };
+    stack.startApi = async () => {
+      const api = startProcess({ name: 'api', command: process.execPath, args: [path.join(DIST, 'apps/api/src/main.js')], env: { ...env, PORT: String(stack.apiPort) }, cwd: ROOT, logFile: path.join(logs, 'api.log'), echo: o.echo ?? true });
+      await api.waitFor((s) => s.includes('api listening'), 90_000, 'listening');
+      stack.api = api;
+      return api;
+    };
+    stack.apiPort = o.apiPort ?? (await freePort());
+    stack.apiUrl = `http://127.0.0.1:${stack.apiPort}`;
+    await stack.startWorker();
+    await stack.startApi();
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+
+  async function stopAll() {
+    // Reverse order of start: API and worker first (they drain), then Temporal, then the database.
+    await Promise.all([stack.api?.stop(), stack.worker?.stop()]);
+    for (const stop of stops.reverse()) await stop().catch((e) => log(`stop failed: ${e.message}`));
+  }
+  stack.stop = stopAll;
+  return stack;
+}

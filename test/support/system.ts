@@ -1,0 +1,106 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { Client as PgClient } from 'pg';
+import { signToken } from '../../apps/api/src/auth/token.service';
+
+/** The running platform the system tests talk to (started by global-setup.mjs). */
+export const stack = {
+  get apiUrl(): string {
+    const url = process.env.BATON_TEST_API_URL;
+    if (!url) throw new Error('System tests need the platform: run them with `npm test` (jest globalSetup starts it)');
+    return url;
+  },
+  databaseUrl: () => process.env.BATON_TEST_DATABASE_URL!,
+  temporalAddress: () => process.env.BATON_TEST_TEMPORAL_ADDRESS!,
+};
+
+const DEV_JWT_SECRET = 'baton-dev-secret-do-not-use-in-production';
+
+export interface GqlResult<T = Record<string, any>> {
+  data?: T | null;
+  errors?: { message: string; extensions?: Record<string, any>; path?: string[] }[];
+}
+
+/** GraphQL over HTTP, exactly as a frontend sends it. */
+export async function gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GqlResult<T>> {
+  const res = await fetch(`${stack.apiUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as GqlResult<T>;
+}
+
+/** Like gql, but fails the test with the server's message when there are errors. */
+export async function gqlOk<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+  const r = await gql<T>(query, variables, token);
+  if (r.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(r.errors)}`);
+  return r.data as T;
+}
+
+export async function sql<T = any>(text: string, params: unknown[] = []): Promise<T[]> {
+  const c = new PgClient({ connectionString: stack.databaseUrl() });
+  await c.connect();
+  try {
+    return (await c.query(text, params)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+
+/** A bearer token for a seeded user, signed the way `npm run token` signs it. */
+export async function tokenFor(email: string): Promise<string> {
+  const [user] = await sql<{ id: string; role: string }>('SELECT id, role FROM app_user WHERE email = $1', [email]);
+  if (!user) throw new Error(`no seeded user ${email}`);
+  return signToken(DEV_JWT_SECRET, { sub: user.id, role: user.role as never });
+}
+
+export const DEMO = (local: string) => `${local}@demo.baton.dev`;
+
+/** Poll until `check` returns a value (not undefined), or fail after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+/** Kill the platform's worker without warning and start a fresh one (crash-restart tests). */
+export async function killWorker(): Promise<void> {
+  const pid = Number(process.env.BATON_TEST_WORKER_PID);
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+}
+
+export async function startWorker(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(__dirname, '../../dist/apps/worker/src/main.js')], {
+    env: { ...process.env, DATABASE_URL: stack.databaseUrl(), TEMPORAL_ADDRESS: stack.temporalAddress(), LOG_LEVEL: 'info', NODE_ENV: 'test' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`worker not polling after 60s:\n${out}`)), 60_000);
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes('worker polling')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.stderr!.on('data', (d) => (out += d));
+    child.once('exit', (code) => reject(new Error(`worker exited ${code}:\n${out}`)));
+  });
+  process.env.BATON_TEST_WORKER_PID = String(child.pid);
+  return child;
+}
