@@ -2,9 +2,10 @@ import 'reflect-metadata';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import * as entities from './entities';
 import { Foundation1764000000000 } from './migrations/1764000000000-foundation';
+import { LeadLifecycle1764000100000 } from './migrations/1764000100000-lead-lifecycle';
 
 export const ENTITIES = Object.values(entities).filter((e) => typeof e === 'function');
-export const MIGRATIONS = [Foundation1764000000000];
+export const MIGRATIONS = [Foundation1764000000000, LeadLifecycle1764000100000];
 
 /**
  * One definition for API, worker, scripts and tests: the ordinary `postgres` driver

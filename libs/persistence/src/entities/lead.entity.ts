@@ -68,6 +68,17 @@ export class LeadEntity {
   @Column({ type: 'text', name: 'workflow_id' })
   workflowId: string;
 
+  @Column({ type: 'boolean', default: false }) hot: boolean;
+  @Column({ type: 'numeric', name: 'intent_score', default: 0, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } }) intentScore: number;
+  @Column({ type: 'int', name: 'definition_version', nullable: true }) definitionVersion: number | null;
+  @Column({ type: 'timestamptz', name: 'mql_at', nullable: true }) mqlAt: Date | null;
+  @Column({ type: 'timestamptz', name: 'routed_at', nullable: true }) routedAt: Date | null;
+  @Column({ type: 'timestamptz', name: 'accepted_at', nullable: true }) acceptedAt: Date | null;
+  @Column({ type: 'timestamptz', name: 'reengage_at', nullable: true }) reengageAt: Date | null;
+  @Column({ type: 'boolean', name: 'sla_breached', default: false }) slaBreached: boolean;
+  /** The earliest pending due time (SLA clock or cadence step): orders a rep's queue. */
+  @Column({ type: 'timestamptz', name: 'next_due_at', nullable: true }) nextDueAt: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;
 

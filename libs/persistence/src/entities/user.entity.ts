@@ -36,6 +36,10 @@ export class UserEntity {
   @Column({ type: 'int', name: 'routing_weight', default: 1 })
   routingWeight: number;
 
+  /** Where the webhook delivery adapter posts this user's notifications (e.g. a Slack-compatible hook). */
+  @Column({ type: 'text', name: 'notification_webhook_url', nullable: true })
+  notificationWebhookUrl: string | null;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;
 }
