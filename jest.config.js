@@ -4,16 +4,17 @@ const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json' }];
 const base = { testEnvironment: 'node', transform: { '^.+\\.ts$': tsJest }, moduleFileExtensions: ['ts', 'js', 'json'] };
 
 module.exports = {
+  // Per-project testTimeout is ignored by Jest; system and workflow tests need more than 5 s.
+  testTimeout: 90_000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'] },
-    { ...base, displayName: 'workflow', testMatch: ['<rootDir>/workflows/**/*.test.ts'], testTimeout: 60_000 },
+    { ...base, displayName: 'workflow', testMatch: ['<rootDir>/workflows/**/*.test.ts'] },
     {
       ...base,
       displayName: 'system',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.mjs',
       globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
-      testTimeout: 90_000,
     },
   ],
 };

@@ -3,8 +3,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from '../../../libs/persistence/src';
 import type { BatonConfig } from '../../../libs/runtime/src';
 import { LeadStoreActivities } from './activities/lead-store.activities';
+import { NotificationActivitiesImpl } from './activities/notification.activities';
+import { RoutingActivitiesImpl } from './activities/routing.activities';
 
-export const ACTIVITY_PROVIDERS = [LeadStoreActivities];
+export const ACTIVITY_PROVIDERS = [LeadStoreActivities, NotificationActivitiesImpl, RoutingActivitiesImpl];
 
 /** The worker's Nest application context: configuration, database and activity providers. */
 @Module({})

@@ -19,6 +19,113 @@ export interface RecordTransitionInput {
  */
 export interface LeadActivities {
   recordTransition(input: RecordTransitionInput): Promise<{ recorded: boolean }>;
+  /** Profile, engagement events, last outreach and the ACTIVE stage definition at this moment. */
+  loadEvaluationContext(input: { leadId: string }): Promise<EvaluationContext>;
+  /** Store an MQL or INCOMPLETE evaluation with its explanation; an MQL also builds the handoff brief. */
+  recordHandoff(input: RecordHandoffInput): Promise<{ handoffId: string }>;
+  /** Project read-model fields of the lead (owner, timestamps, flags); setting is naturally idempotent. */
+  projectLead(input: { leadId: string; patch: LeadProjection }): Promise<void>;
+  openClock(input: OpenClockInput): Promise<void>;
+  closeClock(input: { stepKey: string; status: 'MET' | 'CANCELLED'; at: string }): Promise<void>;
+  /** Mark the clock BREACHED and append the permanent breach record. */
+  recordBreach(input: { stepKey: string; at: string; managerId: string | null }): Promise<void>;
+  recordCadence(input: { leadId: string; cycle: number; steps: { step: number; day: number; channel: string; dueAt: string }[] }): Promise<void>;
+  recordTouch(input: RecordTouchInput): Promise<{ recorded: boolean }>;
+  createOpportunity(input: CreateOpportunityInput): Promise<{ opportunityId: string }>;
+  closeOpportunity(input: { opportunityId: string; won: boolean; reason: string; at: string }): Promise<void>;
+  loadRep(input: { repId: string }): Promise<AssignedRep | null>;
+}
+
+/** Notification outbox: the row is the in-app inbox entry; webhook delivery is retried by Temporal. */
+export interface NotificationActivities {
+  notify(input: NotifyInput): Promise<{ notificationId: string; webhook: boolean }>;
+  deliverWebhook(input: { notificationId: string }): Promise<{ delivered: boolean }>;
+}
+
+export interface NotifyInput {
+  /** `<workflowId>/<step>/<kind>`: the same notification is never queued twice. */
+  dedupeKey: string;
+  recipientId: string;
+  kind: 'LEAD_ASSIGNED' | 'SLA_BREACH' | 'LEAD_REASSIGNED' | 'LEAD_QUEUED';
+  leadId: string;
+  payload: Record<string, unknown>;
+}
+
+export interface EvaluationContext {
+  profile: {
+    industry?: string;
+    companySize?: number;
+    country?: string;
+    title?: string;
+    buyingRole?: string;
+    source?: string;
+  };
+  events: { id: string; type: string; occurredAt: string; content?: string }[];
+  lastOutreachAt: string | null;
+  definition: { version: number; content: import('../../domain/src/stage-definition').StageDefinitionContent };
+}
+
+export interface RecordHandoffInput {
+  leadId: string;
+  stepKey: string;
+  outcome: 'MQL' | 'INCOMPLETE';
+  evaluatedAt: string;
+  definitionVersion: number;
+  hot: boolean;
+  demoRequest: boolean;
+  intentScore: number;
+  scoreBreakdown: unknown;
+  triggers: unknown;
+  missingFields: string[];
+  contentConsumed: string[];
+  reasons: string[];
+}
+
+export interface LeadProjection {
+  ownerId?: string | null;
+  hot?: boolean;
+  intentScore?: number;
+  definitionVersion?: number | null;
+  mqlAt?: string | null;
+  routedAt?: string | null;
+  acceptedAt?: string | null;
+  reengageAt?: string | null;
+  recycleCount?: number;
+  survivorLeadId?: string | null;
+  nextDueAt?: string | null;
+  slaBreached?: boolean;
+}
+
+export interface OpenClockInput {
+  stepKey: string;
+  leadId: string;
+  kind: string;
+  ownerId: string | null;
+  startedAt: string;
+  dueAt: string;
+}
+
+export interface RecordTouchInput {
+  stepKey: string;
+  leadId: string;
+  repId: string;
+  channel: string;
+  outcome: string;
+  occurredAt: string;
+  loggedAt: string;
+  cycle: number;
+  cadenceStep: number | null;
+  note?: string;
+}
+
+export interface CreateOpportunityInput {
+  stepKey: string;
+  leadId: string;
+  ownerId: string | null;
+  amount: number;
+  expectedCloseAt: string;
+  createdAt: string;
+  bant: Record<string, unknown>;
 }
 
 /** A rep's routing-relevant profile as the workflow needs it for clocks and escalation. */

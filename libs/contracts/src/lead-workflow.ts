@@ -1,23 +1,22 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from './roles';
 
-/** What starts a lead's lifecycle workflow (`lead:<id>`). */
+/** What starts (or continues, after a recycle) a lead's lifecycle workflow `lead:<id>`. */
 export interface LeadWorkflowInput {
   leadId: string;
   /** ISO instant of the first touch (the capture). */
   capturedAt: string;
+  /** Carried across continue-as-new. Cycle n+1 starts when a recycled lead returns to nurture. */
+  carried?: CarriedLeadState;
 }
 
-/** The lead workflow's view of itself, served by the `leadState` query. */
-export interface LeadWorkflowState {
-  leadId: string;
+export interface CarriedLeadState {
+  cycle: number;
   stage: string;
-  ownerId: string | null;
-  /** How many stage transitions this run has recorded; used to key them idempotently. */
-  transitions: number;
+  recycleCount: number;
+  /** A recycled lead needs fresh intent after this instant to become an MQL again. */
+  reengageAfter: string | null;
 }
-
-export const leadStateQuery = defineQuery<LeadWorkflowState>('leadState');
 
 /** An engagement event delivered to the lead's workflow (signal-with-start from ingest). */
 export interface EngagementSignal {
@@ -27,8 +26,90 @@ export interface EngagementSignal {
 }
 export const engagementSignal = defineSignal<[EngagementSignal]>('engagement');
 
-/** Every rep command carries who asks, so the workflow can check ownership itself. */
+/** The lead's profile was enriched: re-evaluate an INCOMPLETE lead. */
+export const profileChangedSignal = defineSignal<[]>('profileChanged');
+
+export interface SlaClockView {
+  key: string;
+  kind: string;
+  ownerId: string | null;
+  startedAt: string;
+  dueAt: string;
+  status: 'PENDING' | 'MET' | 'BREACHED' | 'CANCELLED';
+  metAt?: string;
+  breachedAt?: string;
+}
+
+export interface CadenceStepView {
+  step: number;
+  day: number;
+  channel: string;
+  dueAt: string;
+  doneAt?: string;
+}
+
+/** The lead workflow's view of itself, served by the `leadState` query and returned by every update. */
+export interface LeadWorkflowState {
+  leadId: string;
+  cycle: number;
+  stage: string;
+  ownerId: string | null;
+  queue: string | null;
+  definitionVersion: number | null;
+  hot: boolean;
+  demoRequest: boolean;
+  recycleCount: number;
+  reengageAfter: string | null;
+  clocks: SlaClockView[];
+  cadence: CadenceStepView[];
+  touches: { id: string; channel: string; outcome: string; occurredAt: string; loggedAt: string }[];
+  cadenceExit: 'CONNECTED' | 'OPTED_OUT' | 'BOUNCED' | null;
+  opportunityId: string | null;
+}
+
+export const leadStateQuery = defineQuery<LeadWorkflowState>('leadState');
+
+/** Every command carries who asks, so the workflow checks ownership itself. */
 export interface LeadCommand {
   actor: Actor;
 }
+export interface RejectLeadCommand extends LeadCommand {
+  code: string;
+  note?: string;
+  /** DUPLICATE_ACCOUNT: the lead that survives. */
+  survivorLeadId?: string;
+}
+export interface LogTouchCommand extends LeadCommand {
+  /** Idempotency key of the touch. */
+  touchId: string;
+  channel: string;
+  outcome: string;
+  occurredAt: string;
+  note?: string;
+}
+export interface QualifyLeadCommand extends LeadCommand {
+  bant: { budget: boolean; authority: boolean; need: boolean; timeline: boolean; notes?: string };
+  amount: number;
+  expectedCloseAt: string;
+}
+export interface DisqualifyLeadCommand extends LeadCommand {
+  reason: string;
+  note?: string;
+  reengageAt?: string;
+}
+export interface ReassignLeadCommand extends LeadCommand {
+  repId: string;
+  reason?: string;
+}
+export interface CloseOpportunityCommand extends LeadCommand {
+  won: boolean;
+  reason: string;
+}
+
 export const acceptLeadUpdate = defineUpdate<LeadWorkflowState, [LeadCommand]>('acceptLead');
+export const rejectLeadUpdate = defineUpdate<LeadWorkflowState, [RejectLeadCommand]>('rejectLead');
+export const logTouchUpdate = defineUpdate<LeadWorkflowState, [LogTouchCommand]>('logTouch');
+export const qualifyLeadUpdate = defineUpdate<LeadWorkflowState, [QualifyLeadCommand]>('qualifyLead');
+export const disqualifyLeadUpdate = defineUpdate<LeadWorkflowState, [DisqualifyLeadCommand]>('disqualifyLead');
+export const reassignLeadUpdate = defineUpdate<LeadWorkflowState, [ReassignLeadCommand]>('reassignLead');
+export const closeOpportunityUpdate = defineUpdate<LeadWorkflowState, [CloseOpportunityCommand]>('closeOpportunity');

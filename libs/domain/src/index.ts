@@ -11,3 +11,8 @@ export * from './sla';
 export * from './cadence';
 export * from './routing';
 export * from './recycle';
+export * from './kpi/period';
+export * from './kpi/stats';
+export * from './kpi/formulas';
+export * from './kpi/targets';
+export * from './attribution/models';

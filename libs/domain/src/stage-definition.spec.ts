@@ -35,7 +35,7 @@ describe('stage definition v1 (the brief, as data)', () => {
 
   it('holds the SLA terms, the 8-touch/14-day cadence and the required fields', () => {
     expect(v1.sla).toEqual({
-      acceptBusinessMinutes: 240, hotFirstTouchBusinessMinutes: 120, demoFirstTouchBusinessMinutes: 15,
+      acceptBusinessMinutes: 240, reassignOnAcceptBreach: true, hotFirstTouchBusinessMinutes: 120, demoFirstTouchBusinessMinutes: 15,
       standardFirstTouch: 'END_OF_BUSINESS_DAY', touchLoggingMinutes: 1440,
     });
     expect(v1.cadence.steps.map((s) => `${s.day}${s.channel[0]}`)).toEqual(['1C', '1E', '2L', '4C', '6E', '8C', '11L', '14E']);

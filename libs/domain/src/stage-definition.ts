@@ -161,6 +161,8 @@ export interface IntentScoring {
 
 export interface SlaTerms {
   acceptBusinessMinutes: number;
+  /** Policy after a missed accept clock: route the lead to another rep (the breach stays recorded). */
+  reassignOnAcceptBreach: boolean;
   hotFirstTouchBusinessMinutes: number;
   demoFirstTouchBusinessMinutes: number;
   standardFirstTouch: StandardFirstTouchRule;
@@ -289,6 +291,7 @@ export const DEFAULT_STAGE_DEFINITION_V1: StageDefinitionContent = deepFreeze<St
   requiredFields: ['source', 'industry', 'companySize', 'country', 'contentConsumed', 'intentScore'],
   sla: {
     acceptBusinessMinutes: 240,
+    reassignOnAcceptBreach: true,
     hotFirstTouchBusinessMinutes: 120,
     demoFirstTouchBusinessMinutes: 15,
     standardFirstTouch: 'END_OF_BUSINESS_DAY',

@@ -13,7 +13,15 @@ const TYPES = {
  * called by the worker and the API at start-up.
  */
 export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
-  const existing = await connection.operatorService.listSearchAttributes({ namespace });
+  let existing;
+  try {
+    existing = await connection.operatorService.listSearchAttributes({ namespace });
+  } catch (e) {
+    // Temporal's Java time-skipping test server implements AddSearchAttributes but not List.
+    if ((e as { code?: number }).code !== 12) throw e;
+    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => [name, TYPES[type]])) });
+    return Object.keys(SEARCH_ATTRIBUTES);
+  }
   const known = new Set(Object.keys(existing.customAttributes ?? {}));
   const missing = Object.entries(SEARCH_ATTRIBUTES).filter(([name]) => !known.has(name));
   if (missing.length === 0) return [];

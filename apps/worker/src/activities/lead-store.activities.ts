@@ -1,9 +1,41 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import type { LeadActivities, RecordTransitionInput } from '../../../../libs/contracts/src';
-import { LeadEntity, StageTransitionEntity } from '../../../../libs/persistence/src';
+import type {
+  AssignedRep,
+  CreateOpportunityInput,
+  EvaluationContext,
+  LeadActivities,
+  LeadProjection,
+  OpenClockInput,
+  RecordHandoffInput,
+  RecordTouchInput,
+  RecordTransitionInput,
+} from '../../../../libs/contracts/src';
+import { BusinessCalendar, DEFAULT_STAGE_DEFINITION_V1 } from '../../../../libs/domain/src';
+import {
+  AccountEntity,
+  CadenceStepEntity,
+  EngagementEventEntity,
+  HandoffEntity,
+  LeadEntity,
+  OpportunityEntity,
+  SlaBreachEntity,
+  SlaClockEntity,
+  StageDefinitionEntity,
+  StageTransitionEntity,
+  TeamEntity,
+  TouchEntity,
+  UserEntity,
+} from '../../../../libs/persistence/src';
+import { recommendNextAction } from './next-action';
+
+/** Insert unless the unique step key exists; true when this call wrote the row. */
+async function insertOnce<T extends object>(tx: EntityManager, entity: new () => T, values: QueryDeepPartialEntity<T>): Promise<boolean> {
+  const result = await tx.createQueryBuilder().insert().into(entity).values(values).orIgnore().returning(['id']).execute();
+  return Array.isArray(result.raw) && result.raw.length > 0;
+}
 
 /** Activities that write the lead's records to Baton's database, each idempotent by step key. */
 @Injectable()
@@ -12,28 +44,225 @@ export class LeadStoreActivities implements LeadActivities {
 
   async recordTransition(input: RecordTransitionInput): Promise<{ recorded: boolean }> {
     return this.db.transaction(async (tx) => {
-      const result = await tx
-        .createQueryBuilder()
-        .insert()
-        .into(StageTransitionEntity)
-        .values({
-          stepKey: input.stepKey,
-          leadId: input.leadId,
-          fromStage: input.fromStage,
-          toStage: input.toStage,
-          occurredAt: new Date(input.occurredAt),
-          actorId: input.actor.id,
-          actorRole: input.actor.role,
-          reason: input.reason,
-          definitionVersion: input.definitionVersion ?? null,
-          details: input.details ?? null,
-        } as QueryDeepPartialEntity<StageTransitionEntity>)
-        .orIgnore()
-        .returning(['id'])
-        .execute();
-      const recorded = Array.isArray(result.raw) && result.raw.length > 0;
+      const recorded = await insertOnce(tx, StageTransitionEntity, {
+        stepKey: input.stepKey,
+        leadId: input.leadId,
+        fromStage: input.fromStage,
+        toStage: input.toStage,
+        occurredAt: new Date(input.occurredAt),
+        actorId: input.actor.id,
+        actorRole: input.actor.role,
+        reason: input.reason,
+        definitionVersion: input.definitionVersion ?? null,
+        details: input.details ?? null,
+      } as QueryDeepPartialEntity<StageTransitionEntity>);
       if (recorded) await tx.getRepository(LeadEntity).update({ id: input.leadId }, { stage: input.toStage });
       return { recorded };
     });
+  }
+
+  async loadEvaluationContext({ leadId }: { leadId: string }): Promise<EvaluationContext> {
+    const lead = await this.db.getRepository(LeadEntity).findOneByOrFail({ id: leadId });
+    const events = await this.db.getRepository(EngagementEventEntity).find({ where: { leadId }, order: { occurredAt: 'ASC', id: 'ASC' } });
+    const [last] = await this.db.query('SELECT max(occurred_at) AS at FROM touch WHERE lead_id = $1', [leadId]);
+    const active = await this.db.getRepository(StageDefinitionEntity).findOne({ where: { status: 'ACTIVE' } });
+    return {
+      profile: {
+        industry: lead.industry ?? undefined,
+        companySize: lead.companySize ?? undefined,
+        country: lead.country ?? undefined,
+        title: lead.title ?? undefined,
+        buyingRole: lead.buyingRole ?? undefined,
+        source: lead.source,
+      },
+      events: events.map((e) => ({ id: e.id, type: e.type, occurredAt: e.occurredAt.toISOString(), content: e.contentTitle ?? e.url ?? undefined })),
+      lastOutreachAt: last?.at ? new Date(last.at).toISOString() : null,
+      definition: active ? { version: active.version, content: active.content } : { version: 1, content: DEFAULT_STAGE_DEFINITION_V1 },
+    };
+  }
+
+  /** The handoff brief (domain brief §4): what travels with the lead so the rep never starts from zero. */
+  async recordHandoff(input: RecordHandoffInput): Promise<{ handoffId: string }> {
+    return this.db.transaction(async (tx) => {
+      const existing = await tx.getRepository(HandoffEntity).findOne({ where: { stepKey: input.stepKey }, select: { id: true } });
+      if (existing) return { handoffId: existing.id };
+      const lead = await tx.getRepository(LeadEntity).findOneByOrFail({ id: input.leadId });
+      const brief = input.outcome === 'MQL' ? await this.buildBrief(tx, lead, input) : null;
+      const saved = await tx.getRepository(HandoffEntity).save(
+        tx.getRepository(HandoffEntity).create({
+          stepKey: input.stepKey,
+          leadId: input.leadId,
+          outcome: input.outcome,
+          evaluatedAt: new Date(input.evaluatedAt),
+          definitionVersion: input.definitionVersion,
+          hot: input.hot,
+          demoRequest: input.demoRequest,
+          intentScore: input.intentScore,
+          scoreBreakdown: input.scoreBreakdown,
+          triggers: input.triggers,
+          missingFields: input.missingFields,
+          brief,
+        }),
+      );
+      return { handoffId: saved.id };
+    });
+  }
+
+  private async buildBrief(tx: EntityManager, lead: LeadEntity, input: RecordHandoffInput): Promise<Record<string, unknown>> {
+    const events = await tx.getRepository(EngagementEventEntity).find({ where: { leadId: lead.id }, order: { occurredAt: 'ASC' } });
+    const account = await this.matchAccount(tx, lead);
+    let accountContext: Record<string, unknown> | null = null;
+    if (account) {
+      const others = await tx.getRepository(LeadEntity).find({ where: { accountId: account.id }, select: { id: true, stage: true, ownerId: true } });
+      const openOpps = await tx.query(`SELECT o.id, o.amount, o.expected_close_at FROM opportunity o JOIN lead l ON l.id = o.lead_id WHERE l.account_id = $1 AND o.status = 'OPEN'`, [account.id]);
+      accountContext = {
+        accountId: account.id,
+        name: account.name,
+        industry: account.industry,
+        companySize: account.companySize,
+        ownerId: account.ownerId,
+        otherLeads: others.filter((o) => o.id !== lead.id).map((o) => ({ leadId: o.id, stage: o.stage, ownerId: o.ownerId })),
+        openOpportunities: openOpps.map((o: { id: string; amount: string; expected_close_at: Date }) => ({ opportunityId: o.id, amount: Number(o.amount), expectedCloseAt: new Date(o.expected_close_at).toISOString() })),
+      };
+    }
+    const last = events[events.length - 1];
+    return {
+      source: lead.source,
+      firstTouch: { at: (lead.firstTouchAt ?? lead.createdAt).toISOString(), utm: lead.utm },
+      lastTouch: last ? { at: last.occurredAt.toISOString(), type: last.type, utm: last.utm } : null,
+      contentConsumed: input.contentConsumed,
+      intentSignals: events.slice(-25).map((e) => ({ type: e.type, at: e.occurredAt.toISOString(), content: e.contentTitle ?? e.url })),
+      scoreBreakdown: input.scoreBreakdown,
+      intentScore: input.intentScore,
+      triggers: input.triggers,
+      reasons: input.reasons,
+      buyingRole: lead.buyingRole,
+      title: lead.title,
+      company: { name: lead.company, industry: lead.industry, size: lead.companySize, country: lead.country },
+      account: accountContext,
+      recommendedNextAction: recommendNextAction({ demoRequest: input.demoRequest, hot: input.hot, triggers: input.triggers as { triggerId: string }[], contentConsumed: input.contentConsumed }),
+    };
+  }
+
+  /** Lead-to-account matching: the lead's account, else the account of its email domain (then linked). */
+  private async matchAccount(tx: EntityManager, lead: LeadEntity): Promise<AccountEntity | null> {
+    const accounts = tx.getRepository(AccountEntity);
+    if (lead.accountId) return accounts.findOneBy({ id: lead.accountId });
+    const domain = lead.email.split('@')[1];
+    const account = domain ? await accounts.findOneBy({ domain }) : null;
+    if (account) await tx.getRepository(LeadEntity).update({ id: lead.id }, { accountId: account.id });
+    return account;
+  }
+
+  async projectLead({ leadId, patch }: { leadId: string; patch: LeadProjection }): Promise<void> {
+    const date = (v: string | null | undefined) => (v === undefined ? undefined : v === null ? null : new Date(v));
+    const values: Partial<LeadEntity> = {
+      ownerId: patch.ownerId,
+      hot: patch.hot,
+      intentScore: patch.intentScore,
+      definitionVersion: patch.definitionVersion,
+      mqlAt: date(patch.mqlAt),
+      routedAt: date(patch.routedAt),
+      acceptedAt: date(patch.acceptedAt),
+      reengageAt: date(patch.reengageAt),
+      recycleCount: patch.recycleCount,
+      survivorLeadId: patch.survivorLeadId,
+      nextDueAt: date(patch.nextDueAt),
+      slaBreached: patch.slaBreached,
+    };
+    const defined = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+    if (Object.keys(defined).length) await this.db.getRepository(LeadEntity).update({ id: leadId }, defined);
+  }
+
+  async openClock(input: OpenClockInput): Promise<void> {
+    await insertOnce(this.db.manager, SlaClockEntity, {
+      stepKey: input.stepKey,
+      leadId: input.leadId,
+      kind: input.kind,
+      ownerId: input.ownerId,
+      startedAt: new Date(input.startedAt),
+      dueAt: new Date(input.dueAt),
+      status: 'PENDING',
+    });
+  }
+
+  async closeClock(input: { stepKey: string; status: 'MET' | 'CANCELLED'; at: string }): Promise<void> {
+    // Only a PENDING clock settles: a breach already recorded is never turned into MET.
+    await this.db.getRepository(SlaClockEntity).update({ stepKey: input.stepKey, status: 'PENDING' }, { status: input.status, metAt: input.status === 'MET' ? new Date(input.at) : null });
+  }
+
+  async recordBreach(input: { stepKey: string; at: string; managerId: string | null }): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const clock = await tx.getRepository(SlaClockEntity).findOneByOrFail({ stepKey: input.stepKey });
+      await tx.getRepository(SlaClockEntity).update({ id: clock.id, status: 'PENDING' }, { status: 'BREACHED', breachedAt: new Date(input.at) });
+      await insertOnce(tx, SlaBreachEntity, { clockId: clock.id, leadId: clock.leadId, ownerId: clock.ownerId, managerId: input.managerId, kind: clock.kind, dueAt: clock.dueAt, breachedAt: new Date(input.at) });
+    });
+  }
+
+  async recordCadence(input: { leadId: string; cycle: number; steps: { step: number; day: number; channel: string; dueAt: string }[] }): Promise<void> {
+    if (!input.steps.length) return;
+    await this.db
+      .createQueryBuilder()
+      .insert()
+      .into(CadenceStepEntity)
+      .values(input.steps.map((s) => ({ leadId: input.leadId, cycle: input.cycle, step: s.step, day: s.day, channel: s.channel, dueAt: new Date(s.dueAt) })))
+      .orIgnore()
+      .execute();
+  }
+
+  async recordTouch(input: RecordTouchInput): Promise<{ recorded: boolean }> {
+    return this.db.transaction(async (tx) => {
+      const recorded = await insertOnce(tx, TouchEntity, {
+        stepKey: input.stepKey,
+        leadId: input.leadId,
+        repId: input.repId,
+        channel: input.channel,
+        outcome: input.outcome,
+        occurredAt: new Date(input.occurredAt),
+        loggedAt: new Date(input.loggedAt),
+        cadenceStep: input.cadenceStep,
+        note: input.note ?? null,
+      });
+      if (recorded && input.cadenceStep !== null) {
+        const touch = await tx.getRepository(TouchEntity).findOneByOrFail({ stepKey: input.stepKey });
+        await tx.getRepository(CadenceStepEntity).update({ leadId: input.leadId, cycle: input.cycle, step: input.cadenceStep }, { doneAt: new Date(input.loggedAt), touchId: touch.id });
+      }
+      return { recorded };
+    });
+  }
+
+  async createOpportunity(input: CreateOpportunityInput): Promise<{ opportunityId: string }> {
+    return this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(OpportunityEntity);
+      const existing = await repo.findOne({ where: { stepKey: input.stepKey }, select: { id: true } });
+      if (existing) return { opportunityId: existing.id };
+      const lead = await tx.getRepository(LeadEntity).findOneByOrFail({ id: input.leadId });
+      const saved = await repo.save(
+        repo.create({
+          stepKey: input.stepKey,
+          leadId: input.leadId,
+          accountId: lead.accountId,
+          ownerId: input.ownerId,
+          amount: input.amount,
+          expectedCloseAt: new Date(input.expectedCloseAt),
+          createdAt: new Date(input.createdAt),
+          status: 'OPEN',
+          bant: input.bant,
+        }),
+      );
+      return { opportunityId: saved.id };
+    });
+  }
+
+  async closeOpportunity(input: { opportunityId: string; won: boolean; reason: string; at: string }): Promise<void> {
+    await this.db.getRepository(OpportunityEntity).update({ id: input.opportunityId, status: 'OPEN' }, { status: input.won ? 'WON' : 'LOST', closedAt: new Date(input.at), closeReason: input.reason });
+  }
+
+  async loadRep({ repId }: { repId: string }): Promise<AssignedRep | null> {
+    const user = await this.db.getRepository(UserEntity).findOne({ where: { id: repId, active: true, role: In(['SALES_REP', 'SALES_MANAGER']) } });
+    if (!user || !user.calendar) return null;
+    let managerId = user.managerId;
+    if (!managerId && user.teamId) managerId = (await this.db.getRepository(TeamEntity).findOneBy({ id: user.teamId }))?.managerId ?? null;
+    return { id: user.id, managerId, calendar: user.calendar as unknown as BusinessCalendar };
   }
 }

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { DEFAULT_STAGE_DEFINITION_V1 } from '../../../domain/src/stage-definition';
 
 /**
  * The lead lifecycle: stage definitions (versioned handoff contract), accounts, engagement
@@ -23,6 +24,9 @@ export class LeadLifecycle1764000100000 implements MigrationInterface {
       )`);
     // Exactly one active version at any moment.
     await q.query(`CREATE UNIQUE INDEX stage_definition_one_active ON stage_definition ((true)) WHERE status = 'ACTIVE'`);
+
+    // Version 1 of the handoff contract (domain brief §2) is active from the start.
+    await q.query(`INSERT INTO stage_definition (version, status, content, created_by, activated_at) VALUES (1, 'ACTIVE', $1, 'system', now())`, [JSON.stringify(DEFAULT_STAGE_DEFINITION_V1)]);
 
     await q.query(`ALTER TABLE app_user ADD COLUMN notification_webhook_url text`);
     await q.query(`

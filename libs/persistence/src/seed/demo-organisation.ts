@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { Role } from '../../../contracts/src/roles';
 import { TeamEntity, UserEntity } from '../entities';
+import { RoutingPoolEntity, RoutingRuleEntity } from '../entities';
 
 /** Mon–Fri 09:00–17:00 in the given timezone, no holidays: the demo reps' calendar. */
 function officeHours(timeZone: string) {
@@ -40,6 +42,7 @@ export const DEMO_USERS: DemoUser[] = [
  */
 export async function seedDemoOrganisation(db: DataSource): Promise<{ created: boolean }> {
   return db.transaction(async (tx) => {
+    await seedDefaultRouting(tx); // organisations seeded before routing existed get it too
     const users = tx.getRepository(UserEntity);
     if (await users.exists({ where: { email: DEMO_USERS[0].email } })) return { created: false };
     const teams = tx.getRepository(TeamEntity);
@@ -61,6 +64,33 @@ export async function seedDemoOrganisation(db: DataSource): Promise<{ created: b
     }
     inbound.managerId = byEmail.get(`manager@${DEMO_DOMAIN}`)!.id;
     await teams.save(inbound);
+    await seedDefaultRouting(tx);
     return { created: true };
   });
+}
+
+/**
+ * The default routing (domain brief §3): the account's owner first, then EMEA leads round
+ * robin between the Berlin and Munich reps, NA leads to the New York rep, and everything
+ * else to the manager (or the 'unassigned' queue when the manager cannot take it).
+ * Idempotent: does nothing when any pool or rule exists or the demo reps are missing.
+ */
+export async function seedDefaultRouting(tx: EntityManager): Promise<boolean> {
+  const pools = tx.getRepository(RoutingPoolEntity);
+  const rules = tx.getRepository(RoutingRuleEntity);
+  if ((await pools.count()) > 0 || (await rules.count()) > 0) return false;
+  const users = tx.getRepository(UserEntity);
+  const byLocal = async (local: string) => (await users.findOne({ where: { email: `${local}@${DEMO_DOMAIN}` } }))?.id;
+  const [berlin, munich, newYork, manager] = [await byLocal('rep.berlin'), await byLocal('rep.munich'), await byLocal('rep.newyork'), await byLocal('manager')];
+  if (!berlin || !munich || !newYork || !manager) return false;
+  const emea = await pools.save(pools.create({ name: 'EMEA', strategy: 'ROUND_ROBIN', repIds: [berlin, munich], cursor: 0 }));
+  const na = await pools.save(pools.create({ name: 'NA', strategy: 'ROUND_ROBIN', repIds: [newYork], cursor: 0 }));
+  const rule = (r: Partial<RoutingRuleEntity>) => rules.create({ criteria: {}, poolId: null, fallbackRepId: null, fallbackQueue: null, active: true, ...r });
+  await rules.save([
+    rule({ position: 10, name: 'Account owner', kind: 'ACCOUNT_OWNER' }),
+    rule({ position: 20, name: 'EMEA territory', kind: 'TERRITORY', criteria: { regions: ['EMEA'] }, poolId: emea.id }),
+    rule({ position: 30, name: 'NA territory', kind: 'TERRITORY', criteria: { regions: ['NA'] }, poolId: na.id }),
+    rule({ position: 1000, name: 'Fallback: manager, else the unassigned queue', kind: 'FALLBACK', fallbackRepId: manager, fallbackQueue: 'unassigned' }),
+  ]);
+  return true;
 }

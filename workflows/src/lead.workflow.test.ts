@@ -1,0 +1,278 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  acceptLeadUpdate,
+  disqualifyLeadUpdate,
+  engagementSignal,
+  leadStateQuery,
+  LeadWorkflowState,
+  logTouchUpdate,
+  rejectLeadUpdate,
+} from '../../libs/contracts/src/lead-workflow';
+import { Actor } from '../../libs/contracts/src/roles';
+import { addLocalDays, localDateOf, weekdayOf, zonedTimeToInstant } from '../../libs/domain/src';
+import { createTimeSkippingEnv } from '../test-support/environment';
+import { FakeLeadWorld, officeHours } from '../test-support/fake-activities';
+import { leadWorkflow } from './lead.workflow';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const BERLIN = 'Europe/Berlin';
+
+// A fresh time-skipping server per test: time skipped in one test never leaks into another.
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+beforeAll(async () => {
+  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./index') });
+}, 120_000);
+beforeEach(async () => {
+  env = await createTimeSkippingEnv();
+}, 60_000);
+afterEach(async () => {
+  await env?.teardown();
+});
+
+let seq = 0;
+async function withWorker<T>(world: FakeLeadWorld, fn: () => Promise<T>): Promise<T> {
+  const taskQueue = `lead-test-${++seq}`;
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: world.activities() });
+  (world as unknown as { taskQueue: string }).taskQueue = taskQueue;
+  return worker.runUntil(fn);
+}
+
+async function start(world: FakeLeadWorld, leadId = `lead-${seq}-${Date.now()}`) {
+  const taskQueue = (world as unknown as { taskQueue: string }).taskQueue;
+  return env.client.workflow.start(leadWorkflow, { taskQueue, workflowId: `lead:${leadId}`, args: [{ leadId, capturedAt: new Date(await env.currentTimeMs()).toISOString() }] });
+}
+
+const now = async () => new Date(await env.currentTimeMs());
+const state = (h: { query: (q: typeof leadStateQuery) => Promise<LeadWorkflowState> }) => h.query(leadStateQuery);
+
+/** Wait (in test time) until the workflow's state satisfies `pred`. */
+async function until(h: { query: (q: typeof leadStateQuery) => Promise<LeadWorkflowState> }, pred: (s: LeadWorkflowState) => boolean, what: string): Promise<LeadWorkflowState> {
+  for (let i = 0; i < 200; i++) {
+    const s = await state(h);
+    if (pred(s)) return s;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`workflow never reached: ${what}; stage ${(await state(h)).stage}`);
+}
+
+const rep = (id: string, holidays: string[] = []) => ({ id, managerId: 'manager-1', calendar: officeHours(BERLIN, holidays) });
+const actor = (id: string): Actor => ({ id, role: 'SALES_REP' });
+
+async function refusal(p: Promise<unknown>): Promise<{ type?: string; message: string }> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = (e as WorkflowUpdateFailedError).cause as { type?: string; message: string };
+    return { type: cause.type, message: cause.message };
+  }
+  throw new Error('expected the update to be refused');
+}
+
+describe('lead workflow: handoff', () => {
+  it('five email opens never make an MQL; the score stays capped', async () => {
+    const world = new FakeLeadWorld();
+    world.reps = [rep('rep-a')];
+    await withWorker(world, async () => {
+      const h = await start(world);
+      const t = await now();
+      for (let i = 0; i < 5; i++) await h.signal(engagementSignal, world.addEvent('EMAIL_OPEN', new Date(t.getTime() - i * HOUR)));
+      await until(h, (s) => s.stage === 'ENGAGED', 'ENGAGED');
+      await env.sleep('1 hour');
+      const s = await state(h);
+      expect(s.stage).toBe('ENGAGED');
+      expect(world.stages()).not.toContain('MQL');
+      expect(world.lead.intentScore).toBeLessThanOrEqual(DEFAULT_CAP_EMAIL_OPEN);
+      await h.terminate();
+    });
+  });
+
+  it('pricing viewed 3 times within 7 days makes exactly one MQL, recording the definition version', async () => {
+    const world = new FakeLeadWorld();
+    world.reps = [rep('rep-a')];
+    world.definition = { ...world.definition, version: 7 };
+    await withWorker(world, async () => {
+      const h = await start(world);
+      const t = await now();
+      await h.signal(engagementSignal, world.addEvent('PRICING_PAGE_VIEW', new Date(t.getTime() - 5 * DAY)));
+      await h.signal(engagementSignal, world.addEvent('PRICING_PAGE_VIEW', new Date(t.getTime() - 2 * DAY)));
+      await until(h, (s) => s.stage === 'ENGAGED', 'ENGAGED');
+      expect(world.stages()).not.toContain('MQL');
+      await h.signal(engagementSignal, world.addEvent('PRICING_PAGE_VIEW', new Date(t.getTime() - HOUR)));
+      const s = await until(h, (x) => x.ownerId === 'rep-a', 'routed');
+      // A fourth view after the handoff changes nothing.
+      await h.signal(engagementSignal, world.addEvent('PRICING_PAGE_VIEW', t));
+      await env.sleep('1 minute');
+      expect(world.stages().filter((x) => x === 'MQL')).toHaveLength(1);
+      expect(world.transitions.find((x) => x.toStage === 'MQL')?.definitionVersion).toBe(7);
+      expect(world.handoffs.filter((x) => x.outcome === 'MQL')).toEqual([expect.objectContaining({ definitionVersion: 7 })]);
+      expect(s.definitionVersion).toBe(7);
+      expect(world.notificationsOf('LEAD_ASSIGNED')).toHaveLength(1);
+      await h.terminate();
+    });
+  });
+
+  it('a lead that meets the triggers but lacks required fields is held INCOMPLETE until enriched', async () => {
+    const world = new FakeLeadWorld();
+    world.reps = [rep('rep-a')];
+    world.profile = { ...world.profile, country: undefined };
+    await withWorker(world, async () => {
+      const h = await start(world);
+      await h.signal(engagementSignal, world.addEvent('DEMO_REQUEST', await now()));
+      await until(h, (s) => s.stage === 'INCOMPLETE', 'INCOMPLETE');
+      expect(world.handoffs.map((x) => x.outcome)).toEqual(['INCOMPLETE']);
+      world.profile = { ...world.profile, country: 'DE' };
+      await h.signal('profileChanged');
+      await until(h, (s) => s.ownerId === 'rep-a', 'MQL after enrichment');
+      expect(world.stages()).toEqual(['FIRST_TOUCH', 'ENGAGED', 'INCOMPLETE', 'MQL']);
+      await h.terminate();
+    });
+  });
+});
+
+/** The next Friday 16:30 Berlin after `from`, and the Monday after it. */
+function nextFriday1630(from: Date): { at: Date; monday: string } {
+  let d = localDateOf(from, BERLIN);
+  for (;;) {
+    d = addLocalDays(d, 1);
+    if (weekdayOf(d) === 5) break;
+  }
+  return { at: zonedTimeToInstant(d, 16 * 60 + 30, BERLIN), monday: addLocalDays(d, 3) };
+}
+
+describe('lead workflow: SLA clocks in business hours', () => {
+  it('a hot lead routed Friday 16:30 Berlin (Monday a holiday) is due Tuesday 10:30; missing it records one breach and notifies the manager', async () => {
+    const world = new FakeLeadWorld();
+    const { at, monday } = nextFriday1630(await now());
+    world.reps = [rep('rep-a', [monday]), rep('rep-b', [monday])];
+    await env.sleep(at.getTime() - (await env.currentTimeMs()));
+    await withWorker(world, async () => {
+      const h = await start(world);
+      await h.signal(engagementSignal, world.addEvent('CONTACT_SALES', await now()));
+      const s = await until(h, (x) => x.ownerId === 'rep-a' && x.clocks.length >= 2, 'routed with clocks');
+      const firstTouch = s.clocks.find((c) => c.kind === 'FIRST_TOUCH_HOT')!;
+      const tuesday1030 = zonedTimeToInstant(addLocalDays(monday, 1), 10 * 60 + 30, BERLIN);
+      // Real seconds pass between the skip to 16:30 and the routing; the clock must carry exactly them.
+      const lateBy = new Date(firstTouch.startedAt).getTime() - at.getTime();
+      expect(lateBy).toBeGreaterThanOrEqual(0);
+      expect(lateBy).toBeLessThan(60_000);
+      expect(new Date(firstTouch.dueAt).getTime()).toBe(tuesday1030.getTime() + lateBy);
+      // Accept in time (the accept clock is met), but let the first-touch clock lapse.
+      await h.executeUpdate(acceptLeadUpdate, { args: [{ actor: actor('rep-a') }] });
+      await env.sleep(new Date(firstTouch.dueAt).getTime() - (await env.currentTimeMs()) + 60_000);
+      await until(h, (x) => x.clocks.some((c) => c.kind === 'FIRST_TOUCH_HOT' && c.status === 'BREACHED'), 'breach');
+      await env.sleep('1 day');
+      expect(world.breaches()).toEqual([expect.objectContaining({ kind: 'FIRST_TOUCH_HOT', ownerId: 'rep-a' })]);
+      expect([...world.clocks.values()].find((c) => c.kind === 'ACCEPT')?.status).toBe('MET');
+      expect(world.notificationsOf('SLA_BREACH')).toEqual([expect.objectContaining({ recipientId: 'manager-1' })]);
+      await h.terminate();
+    });
+  });
+
+  it('a clock met in time is never breached; a missed accept clock reassigns per policy', async () => {
+    const world = new FakeLeadWorld();
+    world.reps = [rep('rep-a'), rep('rep-b')];
+    await withWorker(world, async () => {
+      const h = await start(world);
+      await h.signal(engagementSignal, world.addEvent('DEMO_REQUEST', await now()));
+      await until(h, (x) => x.ownerId === 'rep-a', 'routed to rep-a');
+      // Nobody accepts: at the accept clock's due instant it breaches and the lead moves on.
+      const acceptDue = (await state(h)).clocks.find((c) => c.kind === 'ACCEPT')!.dueAt;
+      await env.sleep(new Date(acceptDue).getTime() - (await env.currentTimeMs()) + 1000);
+      const s = await until(h, (x) => x.ownerId === 'rep-b', 'reassigned to rep-b');
+      expect(world.breaches().filter((b) => b.kind === 'ACCEPT')).toEqual([expect.objectContaining({ ownerId: 'rep-a' })]);
+      expect(world.routed.at(-1)?.excludeRepIds).toEqual(['rep-a']);
+      // rep-b accepts and touches in time: those clocks are met, never breached.
+      await h.executeUpdate(acceptLeadUpdate, { args: [{ actor: actor('rep-b') }] });
+      await h.executeUpdate(logTouchUpdate, { args: [{ actor: actor('rep-b'), touchId: 't1', channel: 'CALL', outcome: 'ATTEMPTED', occurredAt: (await now()).toISOString() }] });
+      await env.sleep('10 days');
+      const after = await state(h);
+      const rebClocks = after.clocks.filter((c) => c.ownerId === 'rep-b');
+      expect(rebClocks.map((c) => c.status).sort()).toEqual(['MET', 'MET', 'MET']);
+      expect(world.breaches().filter((b) => b.ownerId === 'rep-b')).toEqual([]);
+      expect(s.stage).toBe('MQL');
+      await h.terminate();
+    });
+  });
+});
+
+describe('lead workflow: commands are validated', () => {
+  it('refuses the wrong owner, unknown codes and missing notes, changing nothing', async () => {
+    const world = new FakeLeadWorld();
+    world.reps = [rep('rep-a')];
+    await withWorker(world, async () => {
+      const h = await start(world);
+      await h.signal(engagementSignal, world.addEvent('DEMO_REQUEST', await now()));
+      await until(h, (x) => x.ownerId === 'rep-a', 'routed');
+      const before = world.transitions.length;
+      expect((await refusal(h.executeUpdate(acceptLeadUpdate, { args: [{ actor: actor('rep-x') }] }))).type).toBe('NOT_OWNER');
+      expect((await refusal(h.executeUpdate(rejectLeadUpdate, { args: [{ actor: actor('rep-a'), code: 'NOPE' }] }))).type).toBe('BAD_USER_INPUT');
+      const noteRequired = world.definition.content.rejectionCodes.find((c) => c.noteRequired)!;
+      expect((await refusal(h.executeUpdate(rejectLeadUpdate, { args: [{ actor: actor('rep-a'), code: noteRequired.code }] }))).type).toBe('BAD_USER_INPUT');
+      expect((await refusal(h.executeUpdate(disqualifyLeadUpdate, { args: [{ actor: actor('rep-a'), reason: 'NO_BUDGET', note: 'no money' }] }))).type).toBe('INVALID_TRANSITION');
+      expect(world.transitions.length).toBe(before);
+      expect((await state(h)).stage).toBe('MQL');
+      await h.terminate();
+    });
+  });
+});
+
+describe('lead workflow: the 14-day cadence, disqualify and recycle', () => {
+  it('runs a whole lifecycle in seconds: 8 touches over 14 days, UNRESPONSIVE only after it, recycle and re-engagement', async () => {
+    const world = new FakeLeadWorld();
+    world.reps = [rep('rep-a')];
+    const wall = Date.now();
+    await withWorker(world, async () => {
+      const h = await start(world);
+      await h.signal(engagementSignal, world.addEvent('COMPARISON_GUIDE_DOWNLOAD', await now()));
+      await until(h, (x) => x.ownerId === 'rep-a', 'routed');
+      const accepted = await h.executeUpdate(acceptLeadUpdate, { args: [{ actor: actor('rep-a') }] });
+      expect(accepted.stage).toBe('SAL');
+      expect(accepted.cadence).toHaveLength(8);
+      const dues = accepted.cadence.map((c) => new Date(c.dueAt));
+      expect(dues.every((d, i) => i === 0 || d >= dues[i - 1])).toBe(true);
+      // Every step falls on a business day of the rep's calendar (Mon–Fri in Berlin).
+      for (const d of dues) expect([1, 2, 3, 4, 5]).toContain(weekdayOf(localDateOf(d, BERLIN)));
+      expect(dues[7].getTime() - dues[0].getTime()).toBeGreaterThanOrEqual(13 * DAY);
+
+      for (let i = 0; i < 8; i++) {
+        await h.executeUpdate(logTouchUpdate, { args: [{ actor: actor('rep-a'), touchId: `touch-${i}`, channel: accepted.cadence[i].channel, outcome: 'NO_ANSWER', occurredAt: (await now()).toISOString() }] });
+        if (i === 3) {
+          const early = await refusal(h.executeUpdate(disqualifyLeadUpdate, { args: [{ actor: actor('rep-a'), reason: 'UNRESPONSIVE', note: 'no reply' }] }));
+          expect(early.type).toBe('CADENCE_INCOMPLETE');
+        }
+        if (i < 7) await env.sleep('1 day');
+      }
+      // 8 touches but 14 x 24 h have not yet passed since the first: still refused.
+      expect((await refusal(h.executeUpdate(disqualifyLeadUpdate, { args: [{ actor: actor('rep-a'), reason: 'UNRESPONSIVE', note: 'no reply' }] }))).type).toBe('CADENCE_INCOMPLETE');
+      // A retried touch (same id) is not counted twice.
+      await h.executeUpdate(logTouchUpdate, { args: [{ actor: actor('rep-a'), touchId: 'touch-7', channel: 'EMAIL', outcome: 'NO_ANSWER', occurredAt: (await now()).toISOString() }] });
+      expect(world.touches.size).toBe(8);
+      await env.sleep('7 days');
+      await env.sleep('1 hour');
+      const dq = await h.executeUpdate(disqualifyLeadUpdate, { args: [{ actor: actor('rep-a'), reason: 'UNRESPONSIVE', note: 'eight touches, no reply' }] });
+      expect(dq.stage).toBe('RECYCLED');
+      const reengageAfter = new Date(dq.reengageAfter!);
+      expect(reengageAfter.getTime() - (await env.currentTimeMs())).toBeGreaterThan(89 * DAY);
+
+      // The recycled lead continues as new in nurture; old intent and intent before the date do not count.
+      await until(h, (x) => x.cycle === 1 && x.stage === 'RECYCLED', 'continued as new in nurture');
+      await h.signal(engagementSignal, world.addEvent('DEMO_REQUEST', await now()));
+      await until(h, (x) => x.stage === 'ENGAGED', 'engaged again');
+      expect((await state(h)).ownerId).toBeNull();
+      await env.sleep(reengageAfter.getTime() - (await env.currentTimeMs()) + DAY);
+      await h.signal(engagementSignal, world.addEvent('DEMO_REQUEST', await now()));
+      const back = await until(h, (x) => x.ownerId === 'rep-a' && x.cycle === 1, 'MQL again with fresh intent');
+      expect(back.recycleCount).toBe(1);
+      expect(world.stages().filter((x) => x === 'MQL')).toHaveLength(2);
+      await h.terminate();
+    });
+    expect(Date.now() - wall).toBeLessThan(30_000);
+  });
+});
+
+const DEFAULT_CAP_EMAIL_OPEN = 3;
