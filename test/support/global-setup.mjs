@@ -22,7 +22,7 @@ export default async function globalSetup() {
   const t0 = Date.now();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'baton-system-'));
   const databaseUrl = process.env.DATABASE_URL ? await freshPostgresDatabase(process.env.DATABASE_URL) : undefined;
-  const stack = await startStack({ dataDir, databaseUrl, echo: process.env.BATON_ECHO_LOGS === '1', env: { LOG_LEVEL: 'warn', NODE_ENV: 'test' }, log: () => {} });
+  const stack = await startStack({ dataDir, databaseUrl, echo: process.env.BATON_ECHO_LOGS === '1', env: { LOG_LEVEL: 'info', NODE_ENV: 'test' }, log: () => {} });
   globalThis.__BATON_STACK__ = stack;
   Object.assign(process.env, {
     BATON_TEST_API_URL: stack.apiUrl,

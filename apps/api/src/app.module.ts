@@ -10,12 +10,13 @@ import { AuthModule } from './auth/auth.module';
 import { depthLimit } from './common/depth-limit.rule';
 import { ConfigModule } from './config/config.module';
 import { HealthModule } from './health/health.module';
+import { EngagementModule } from './engagement/engagement.module';
 import { LeadsModule } from './leads/leads.module';
 import { RepsModule } from './reps/reps.module';
 import { RoutingModule } from './routing/routing.module';
 import { TemporalModule } from './temporal/temporal.module';
 
-export const FEATURE_MODULES = [LeadsModule, RepsModule, RoutingModule];
+export const FEATURE_MODULES = [LeadsModule, EngagementModule, RepsModule, RoutingModule];
 
 /** Errors we did not type are reported as INTERNAL_SERVER_ERROR without internals. */
 export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {

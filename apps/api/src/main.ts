@@ -10,7 +10,7 @@ async function bootstrap(): Promise<void> {
   await checkDatabase(config);
   const temporal = await connectTemporal(config);
   await ensureSearchAttributes(temporal, config.temporalNamespace);
-  const app = await NestFactory.create(AppModule.forRoot(config, temporal), { logger, bufferLogs: false });
+  const app = await NestFactory.create(AppModule.forRoot(config, temporal), { logger, bufferLogs: false, rawBody: true });
   app.useGlobalPipes(batonValidationPipe);
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);

@@ -2,11 +2,11 @@ import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldViolation } from '../../../../libs/contracts/src';
 import { badInput } from './errors';
 
-function flatten(errors: ValidationError[], prefix = ''): FieldViolation[] {
+export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldViolation[] {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
     const own = Object.entries(e.constraints ?? {}).map(([rule, message]) => ({ field, rule, message }));
-    return [...own, ...flatten(e.children ?? [], field)];
+    return [...own, ...flattenValidationErrors(e.children ?? [], field)];
   });
 }
 
@@ -15,5 +15,5 @@ export const batonValidationPipe = new ValidationPipe({
   whitelist: true,
   forbidUnknownValues: true,
   transform: true,
-  exceptionFactory: (errors) => badInput(flatten(errors)),
+  exceptionFactory: (errors) => badInput(flattenValidationErrors(errors)),
 });

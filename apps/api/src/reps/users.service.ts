@@ -5,7 +5,7 @@ import { ErrorCode, FieldViolation } from '../../../../libs/contracts/src';
 import { TeamEntity, UserEntity } from '../../../../libs/persistence/src';
 import type { Principal } from '../auth/auth.types';
 import { assertUuid, badInput, domainError, notFound } from '../common/errors';
-import { LEAD_OWNER_ROLES } from '../routing/routing-input.loader';
+import { LEAD_OWNER_ROLES } from '../../../../libs/persistence/src/routing/routing-input.loader';
 import { calendarFromInput } from './calendar.mapper';
 import { CreateUserInput } from './dto/create-user.input';
 import { managerViolations } from './reps.service';

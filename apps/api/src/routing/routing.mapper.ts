@@ -3,7 +3,7 @@ import { RoutingDecisionEntity, RoutingPoolEntity, RoutingRuleEntity } from '../
 import { RoutingDecisionType, RoutingTraceStepType } from './dto/routing-decision.type';
 import { RoutingPoolType } from './dto/routing-pool.type';
 import { RoutingRuleType } from './dto/routing-rule.type';
-import type { TraceSkipReason } from './routing-input.loader';
+import type { TraceSkipReason } from '../../../../libs/persistence/src/routing/routing-input.loader';
 
 /** Entities never leave the service layer as GraphQL types; these map them to DTOs. */
 export function toRoutingPoolType(p: RoutingPoolEntity): RoutingPoolType {

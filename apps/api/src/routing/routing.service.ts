@@ -14,7 +14,7 @@ import {
 import { assertUuid, badInput, notFound } from '../common/errors';
 import { CreateRoutingPoolInput, UpdateRoutingPoolInput } from './dto/routing-pool.type';
 import { CreateRoutingRuleInput, TerritoryCriteriaInput, UpdateRoutingRuleInput } from './dto/routing-rule.type';
-import { decideRouting, LEAD_OWNER_ROLES, RoutingOutcome } from './routing-input.loader';
+import { decideRouting, LEAD_OWNER_ROLES, RoutingOutcome } from '../../../../libs/persistence/src/routing/routing-input.loader';
 
 const MAX_CRITERIA_VALUES = 100;
 const QUEUE_NAME = /^[A-Za-z0-9._:\-]{1,100}$/;

@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AssignedRep, ErrorCode, RouteLeadInput, RouteLeadResult, RoutingActivities } from '../../../../libs/contracts/src';
 import type { BusinessCalendar } from '../../../../libs/domain/src';
 import { LeadEntity, RoutingDecisionEntity, RoutingPoolEntity, UserEntity } from '../../../../libs/persistence/src';
-import { decideRouting, managerOf } from '../../../api/src/routing/routing-input.loader';
+import { decideRouting, managerOf } from '../../../../libs/persistence/src/routing/routing-input.loader';
 
 /**
  * Route one lead under the ordered rules, in one transaction:

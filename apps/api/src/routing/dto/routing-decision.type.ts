@@ -1,6 +1,6 @@
 import { Field, GraphQLISODateTime, ID, ObjectType } from '@nestjs/graphql';
 import { RoutingRuleKind as KindName } from '../../../../../libs/domain/src';
-import type { TraceSkipReason } from '../routing-input.loader';
+import type { TraceSkipReason } from '../../../../../libs/persistence/src/routing/routing-input.loader';
 import { RoutingRuleKind, RoutingSkipReason } from './routing.enums';
 
 @ObjectType('SkippedRep')

@@ -1,6 +1,6 @@
 import { registerEnumType } from '@nestjs/graphql';
 import { ROUTING_RULE_KINDS, ROUTING_STRATEGIES } from '../../../../../libs/domain/src';
-import { TRACE_SKIP_REASONS } from '../routing-input.loader';
+import { TRACE_SKIP_REASONS } from '../../../../../libs/persistence/src/routing/routing-input.loader';
 
 const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 

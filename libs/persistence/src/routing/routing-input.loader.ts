@@ -14,7 +14,7 @@ import {
   RoutingSkipReason,
   sizeBandOf,
   validateCalendar,
-} from '../../../../libs/domain/src';
+} from '../../../domain/src';
 import {
   AccountEntity,
   LeadEntity,
@@ -24,7 +24,7 @@ import {
   StageDefinitionEntity,
   TeamEntity,
   UserEntity,
-} from '../../../../libs/persistence/src';
+} from '../entities';
 
 /*
  * Loading the facts routing decides on, shared by the worker's `routeLead` activity (which

@@ -1,0 +1,61 @@
+import { Field, GraphQLISODateTime, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import { IsDate, IsEmail, IsEnum, IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ENGAGEMENT_TYPES } from '../../../../../libs/domain/src';
+import { LeadSource } from '../../leads/dto/lead-source.enum';
+import { UtmInput } from '../../leads/dto/utm.input';
+
+export const EngagementType = Object.fromEntries(ENGAGEMENT_TYPES.map((t) => [t, t])) as { [K in (typeof ENGAGEMENT_TYPES)[number]]: K };
+registerEnumType(EngagementType, { name: 'EngagementType', description: 'What the person did (web, email, events).' });
+
+@InputType({ description: 'Profile fields for a person Baton does not know yet (or enrichment of one it does).' })
+export class EngagementPersonInput {
+  @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 100) firstName?: string;
+  @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 100) lastName?: string;
+  @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 200) company?: string;
+  @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 200) title?: string;
+  @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 100) industry?: string;
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(10_000_000) companySize?: number;
+  @Field({ nullable: true })
+  @IsOptional()
+  @Matches(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code such as US or DE' })
+  country?: string;
+}
+
+@InputType()
+export class RecordEngagementInput {
+  @Field() @IsEmail({}, { message: 'must be a valid email address' }) @MaxLength(254) email: string;
+
+  @Field(() => EngagementType) @IsEnum(EngagementType) type: string;
+
+  @Field(() => GraphQLISODateTime, { description: 'When it happened (not when it was sent).' })
+  @Type(() => Date)
+  @IsDate({ message: 'must be an ISO-8601 instant' })
+  occurredAt: Date;
+
+  @Field({ description: 'Caller-chosen key; the same key twice records one event.' })
+  @IsString()
+  @Length(8, 200)
+  @Matches(/^[A-Za-z0-9._:\-]+$/, { message: 'may contain only letters, digits and . _ : -' })
+  idempotencyKey: string;
+
+  @Field(() => LeadSource, { nullable: true, description: 'Source of the lead if this event creates it (default WEBSITE).' })
+  @IsOptional()
+  @IsEnum(LeadSource)
+  source?: LeadSource;
+
+  @Field({ nullable: true, description: 'Marketing channel of the touchpoint, e.g. paid-search, email, webinar.' }) @IsOptional() @IsString() @Length(1, 100) channel?: string;
+  @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 200) campaign?: string;
+  @Field(() => UtmInput, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => UtmInput) utm?: UtmInput;
+  @Field({ nullable: true }) @IsOptional() @IsUrl({ require_tld: false }, { message: 'must be a URL' }) @MaxLength(2000) url?: string;
+  @Field({ nullable: true, description: 'Title of the content consumed (video, guide, case study).' }) @IsOptional() @IsString() @Length(1, 300) contentTitle?: string;
+  @Field(() => EngagementPersonInput, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => EngagementPersonInput) person?: EngagementPersonInput;
+}
+
+@ObjectType('RecordEngagementPayload')
+export class RecordEngagementPayload {
+  @Field() eventId: string;
+  @Field() leadId: string;
+  @Field({ description: 'False when the idempotency key was already recorded: nothing was counted twice.' }) recorded: boolean;
+  @Field({ description: 'True when this event created the lead (an unknown email).' }) leadCreated: boolean;
+}

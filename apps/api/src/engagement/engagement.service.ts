@@ -1,0 +1,128 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Client, WorkflowIdConflictPolicy } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { engagementSignal, ErrorCode, LEAD_TASK_QUEUE, LeadWorkflowInput, leadWorkflowId } from '../../../../libs/contracts/src';
+import { EngagementEventEntity, IngestReceiptEntity, LeadEntity } from '../../../../libs/persistence/src';
+import { badInput, domainError } from '../common/errors';
+import { requestHash } from '../leads/leads.service';
+import { RecordEngagementInput, RecordEngagementPayload } from './dto/record-engagement.input';
+
+/** Stages in which the lead's workflow has ended (recycled leads are RECYCLED, not these). */
+const CLOSED_STAGES = ['CLOSED_WON', 'CLOSED_LOST', 'REJECTED', 'DISQUALIFIED'];
+
+/** Events up to this far ahead of the server clock are accepted (sender clock skew). */
+const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+
+/**
+ * Engagement ingest, shared by GraphQL and the signed webhook: the event is stored once
+ * (idempotency key), the lead is created on first sight of an email (FIRST_TOUCH with the
+ * event's UTM as first-touch attribution), and the lead's workflow is signalled with start.
+ */
+@Injectable()
+export class EngagementService {
+  private readonly logger = new Logger(EngagementService.name);
+
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly temporal: Client) {}
+
+  async record(input: RecordEngagementInput, via: 'GRAPHQL' | 'WEBHOOK'): Promise<RecordEngagementPayload> {
+    if (input.occurredAt.getTime() > Date.now() + MAX_FUTURE_SKEW_MS) throw badInput([{ field: 'occurredAt', rule: 'notInFuture', message: 'must not be in the future' }]);
+    const email = input.email.trim().toLowerCase();
+    const hash = requestHash({ ...input, email, occurredAt: input.occurredAt.toISOString() });
+
+    const result = await this.db.transaction(async (tx) => {
+      const prior = await tx.getRepository(IngestReceiptEntity).findOne({ where: { idempotencyKey: input.idempotencyKey } });
+      if (prior) {
+        if (prior.requestHash !== hash) throw domainError(ErrorCode.CONFLICT, 'idempotencyKey was already used for a different event', { field: 'idempotencyKey' });
+        const event = await tx.getRepository(EngagementEventEntity).findOneByOrFail({ idempotencyKey: input.idempotencyKey });
+        const lead = await tx.getRepository(LeadEntity).findOneByOrFail({ id: prior.leadId });
+        return { event, lead, recorded: false, leadCreated: false };
+      }
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [email]);
+      const { lead, created } = await this.findOrCreateLead(tx, email, input);
+      await tx.getRepository(IngestReceiptEntity).insert({ idempotencyKey: input.idempotencyKey, kind: 'recordEngagement', leadId: lead.id, requestHash: hash });
+      const event = await tx.getRepository(EngagementEventEntity).save(
+        tx.getRepository(EngagementEventEntity).create({
+          idempotencyKey: input.idempotencyKey,
+          leadId: lead.id,
+          type: input.type,
+          occurredAt: input.occurredAt,
+          receivedAt: new Date(),
+          channel: input.channel ?? null,
+          campaign: input.campaign ?? input.utm?.campaign ?? null,
+          utm: { ...(input.utm ?? {}) } as Record<string, string>,
+          url: input.url ?? null,
+          contentTitle: input.contentTitle ?? null,
+          via,
+        }),
+      );
+      return { event, lead, recorded: true, leadCreated: created };
+    }).catch((e) => {
+      // Two deliveries of one key raced: the loser answers with the winner's result.
+      if ((e as { code?: string }).code === '23505') return null;
+      throw e;
+    });
+    if (!result) return this.record(input, via);
+
+    // A lead whose lifecycle has closed keeps the event (KPIs, attribution) without reopening it.
+    if (CLOSED_STAGES.includes(result.lead.stage)) return { eventId: result.event.id, leadId: result.lead.id, recorded: result.recorded, leadCreated: false };
+    // Signal (and start if needed) even on a replay: a first attempt that committed but
+    // could not reach Temporal is completed by the retry, so no accepted event is lost.
+    await this.signal(result.lead, result.event);
+    return { eventId: result.event.id, leadId: result.lead.id, recorded: result.recorded, leadCreated: result.leadCreated };
+  }
+
+  private async findOrCreateLead(tx: EntityManager, email: string, input: RecordEngagementInput): Promise<{ lead: LeadEntity; created: boolean }> {
+    const leads = tx.getRepository(LeadEntity);
+    const existing = await leads.findOne({ where: { email } });
+    const p = input.person ?? {};
+    if (existing) {
+      // Enrichment fills gaps only; it never overwrites what is known.
+      const patch: Partial<LeadEntity> = {};
+      for (const f of ['firstName', 'lastName', 'company', 'title', 'industry', 'companySize', 'country'] as const) {
+        if ((existing[f] === null || existing[f] === undefined) && p[f] !== undefined) (patch as Record<string, unknown>)[f] = p[f];
+      }
+      if (Object.keys(patch).length) await leads.update({ id: existing.id }, patch);
+      return { lead: { ...existing, ...patch } as LeadEntity, created: false };
+    }
+    const id = randomUUID();
+    const lead = await leads.save(
+      leads.create({
+        id,
+        email,
+        firstName: p.firstName ?? null,
+        lastName: p.lastName ?? null,
+        company: p.company ?? null,
+        title: p.title ?? null,
+        industry: p.industry ?? null,
+        companySize: p.companySize ?? null,
+        country: p.country ?? null,
+        source: input.source ?? 'WEBSITE',
+        utm: { ...(input.utm ?? {}) } as Record<string, string>,
+        stage: 'FIRST_TOUCH',
+        firstTouchAt: input.occurredAt,
+        workflowId: leadWorkflowId(id),
+      }),
+    );
+    return { lead, created: true };
+  }
+
+  private async signal(lead: LeadEntity, event: EngagementEventEntity): Promise<void> {
+    const args: LeadWorkflowInput = { leadId: lead.id, capturedAt: (lead.firstTouchAt ?? lead.createdAt).toISOString() };
+    try {
+      await this.temporal.workflow.signalWithStart('leadWorkflow', {
+        workflowId: lead.workflowId,
+        taskQueue: LEAD_TASK_QUEUE,
+        args: [args],
+        signal: engagementSignal,
+        signalArgs: [{ eventId: event.id, type: event.type, occurredAt: event.occurredAt.toISOString() }],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        searchAttributes: { BatonKind: ['lead'], BatonStage: [lead.stage] },
+      });
+    } catch (e) {
+      this.logger.error(`signal failed for lead ${lead.id}: ${(e as Error).message}`);
+      throw domainError(ErrorCode.UNAVAILABLE, 'The event was saved but the lead workflow could not be reached; retry with the same idempotencyKey', { leadId: lead.id });
+    }
+  }
+}
