@@ -20,7 +20,13 @@ const stack = await startStack({
   echo: process.env.BATON_ECHO_LOGS !== '0',
   log,
 });
-if (stack.seeded) await seedDemoLeads(stack, log);
+try {
+  if (stack.seeded) await seedDemoLeads(stack, log);
+} catch (e) {
+  log(`demo seed failed: ${e.message}`);
+  await stack.stop();
+  process.exit(1);
+}
 
 log('');
 log(`Baton is up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -22,7 +22,7 @@ const DEMO_LEADS = [
 export async function seedDemoLeads(stack, log) {
   const integration = await token(stack, 'webforms@demo.baton.dev');
   for (const lead of DEMO_LEADS) {
-    const r = await graphql(stack.apiUrl, integration, 'mutation($input: CaptureLeadInput!) { captureLead(input: $input) { lead { id } } }', { input: { ...lead, idempotencyKey: `demo-seed:${lead.email}` } });
+    const r = await graphql(stack.apiUrl, integration, 'mutation($input: CaptureLeadInput!) { captureLead(input: $input) { lead { id } } }', { input: { ...lead, idempotencyKey: `demo-seed:${lead.email.replace(/[^A-Za-z0-9._:-]/g, '-')}` } });
     if (r.errors) throw new Error(`demo lead ${lead.email}: ${r.errors[0].message}`);
   }
   log(`seeded ${DEMO_LEADS.length} demo leads`);

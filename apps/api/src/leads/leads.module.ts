@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { LeadCommandsService } from './lead-commands.service';
+import { LeadReadService } from './lead-read.service';
 import { LeadsResolver } from './leads.resolver';
 import { LeadsService } from './leads.service';
 
-@Module({ providers: [LeadsResolver, LeadsService], exports: [LeadsService] })
+@Module({ providers: [LeadsResolver, LeadsService, LeadReadService, LeadCommandsService], exports: [LeadsService] })
 export class LeadsModule {}

@@ -3,9 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Client, WorkflowIdConflictPolicy } from '@temporalio/client';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, In } from 'typeorm';
-import { ErrorCode, LEAD_TASK_QUEUE, LeadWorkflowInput, leadWorkflowId } from '../../../../libs/contracts/src';
+import { ErrorCode, LEAD_TASK_QUEUE, LeadWorkflowInput, leadWorkflowId, profileChangedSignal } from '../../../../libs/contracts/src';
 import { IngestReceiptEntity, LeadEntity, StageTransitionEntity } from '../../../../libs/persistence/src';
-import { assertUuid, domainError, notFound } from '../common/errors';
+import { assertUuid, badInput, domainError, notFound } from '../common/errors';
+import { UpdateLeadProfileInput } from './dto/update-lead-profile.input';
 import type { Principal } from '../auth/auth.types';
 import { assertCanReadLead } from '../auth/lead-access';
 import { CaptureLeadInput } from './dto/capture-lead.input';
@@ -110,6 +111,28 @@ export class LeadsService {
     if (!lead) throw notFound('Lead', id);
     assertCanReadLead(principal, lead);
     return lead;
+  }
+
+  async entity(id: string): Promise<LeadEntity> {
+    return this.db.getRepository(LeadEntity).findOneByOrFail({ id });
+  }
+
+  /** Enrichment fills or corrects profile fields, then asks the workflow to re-evaluate. */
+  async updateProfile(input: UpdateLeadProfileInput): Promise<LeadEntity> {
+    const { leadId, ...fields } = input;
+    const repo = this.db.getRepository(LeadEntity);
+    const lead = await repo.findOne({ where: { id: leadId } });
+    if (!lead) throw notFound('Lead', leadId);
+    const patch = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    if (Object.keys(patch).length === 0) throw badInput([{ field: 'input', rule: 'atLeastOneField', message: 'name at least one field to update' }]);
+    await repo.update({ id: leadId }, patch);
+    try {
+      await this.temporal.workflow.getHandle(lead.workflowId).signal(profileChangedSignal);
+    } catch (e) {
+      // A lead whose lifecycle has ended keeps the enrichment; there is nothing to re-evaluate.
+      if ((e as Error).name !== 'WorkflowNotFoundError') throw domainError(ErrorCode.UNAVAILABLE, 'Saved, but the lead workflow could not be reached to re-evaluate');
+    }
+    return repo.findOneByOrFail({ id: leadId });
   }
 
   /** Batched for the DataLoader: the stage history of many leads in one query. */

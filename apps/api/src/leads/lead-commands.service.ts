@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
+import { DataSource } from 'typeorm';
+import {
+  acceptLeadUpdate,
+  closeOpportunityUpdate,
+  disqualifyLeadUpdate,
+  ErrorCode,
+  LeadWorkflowState,
+  logTouchUpdate,
+  qualifyLeadUpdate,
+  reassignLeadUpdate,
+  rejectLeadUpdate,
+} from '../../../../libs/contracts/src';
+import { LeadEntity } from '../../../../libs/persistence/src';
+import type { Principal } from '../auth/auth.types';
+import { badInput, domainError, notFound } from '../common/errors';
+
+type Update = typeof acceptLeadUpdate | typeof rejectLeadUpdate | typeof logTouchUpdate | typeof qualifyLeadUpdate | typeof disqualifyLeadUpdate | typeof reassignLeadUpdate | typeof closeOpportunityUpdate;
+
+/**
+ * Lead commands go to the lead's workflow as Temporal updates: the workflow's validators
+ * are the single place the lifecycle rules are enforced (owner, stage, codes, cadence). A
+ * refused update changed nothing; its failure type is our ErrorCode, passed on as is.
+ */
+@Injectable()
+export class LeadCommandsService {
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly temporal: Client) {}
+
+  async execute(principal: Principal, leadId: string, update: Update, command: Record<string, unknown>): Promise<LeadWorkflowState> {
+    const lead = await this.db.getRepository(LeadEntity).findOne({ where: { id: leadId }, select: { id: true, workflowId: true } });
+    if (!lead) throw notFound('Lead', leadId);
+    const handle = this.temporal.workflow.getHandle(lead.workflowId);
+    try {
+      return await handle.executeUpdate(update as typeof acceptLeadUpdate, { args: [{ ...command, actor: { id: principal.userId, role: principal.role } }] as never });
+    } catch (e) {
+      throw toGraphQLError(e);
+    }
+  }
+}
+
+export function toGraphQLError(e: unknown): Error {
+  if (e instanceof WorkflowUpdateFailedError) {
+    const cause = e.cause as { type?: string; message?: string; details?: unknown[] } | undefined;
+    const code = (cause?.type ?? ErrorCode.INVALID_TRANSITION) as ErrorCode;
+    const violations = (cause?.details ?? []) as { field: string; rule: string; message: string }[];
+    if (code === ErrorCode.BAD_USER_INPUT && violations.length) return badInput(violations);
+    return domainError(Object.values(ErrorCode).includes(code) ? code : ErrorCode.INVALID_TRANSITION, cause?.message ?? 'The command was refused', violations[0] ? { field: violations[0].field, rule: violations[0].rule } : {});
+  }
+  const name = (e as Error)?.name;
+  if (name === 'WorkflowNotFoundError') return domainError(ErrorCode.INVALID_TRANSITION, 'The lead\'s lifecycle has ended; it accepts no further commands');
+  return domainError(ErrorCode.UNAVAILABLE, `The lead workflow could not be reached: ${(e as Error)?.message}`);
+}

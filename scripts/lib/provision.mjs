@@ -1,0 +1,499 @@
+// Provisions the Temporal runtime for local runs, tests and CI: the `temporal` CLI (dev
+// server) and the Java time-skipping test server. Each source is tried in a fixed order;
+// results are cached under cacheDir() so a second run is a cache hit.
+// See docs/runtime.md for the order, cache layout and environment variables.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { constants as fsConstants } from 'node:fs';
+import { access, chmod, copyFile, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
+// Newest CLI release that `go install` accepts (later ones use replace directives).
+export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+export const TEST_SERVER_GROUP = 'io.temporal';
+export const TEST_SERVER_ARTIFACT = 'temporal-test-server';
+export const TEST_SERVER_VERSION = '1.38.0';
+export const TEST_SERVER_MAIN_CLASS = 'io.temporal.testserver.TestServer';
+
+/** Search attributes Baton's workflows upsert; registered on every dev server start. */
+export const BATON_SEARCH_ATTRIBUTES = [
+  { name: 'BatonStage', type: 'Keyword' },
+  { name: 'BatonOwnerId', type: 'Keyword' },
+  { name: 'BatonSlaBreached', type: 'Bool' },
+  { name: 'BatonKind', type: 'Keyword' },
+];
+
+const requireFromHere = createRequire(import.meta.url);
+const noop = () => {};
+
+/** `$BATON_CACHE_DIR`, else `~/.cache/baton`. */
+export function cacheDir() {
+  return path.resolve(process.env.BATON_CACHE_DIR || path.join(os.homedir(), '.cache', 'baton'));
+}
+
+// ---------------------------------------------------------------------------------------
+// Temporal CLI
+// ---------------------------------------------------------------------------------------
+
+/**
+ * Absolute path of a `temporal` CLI binary. Order: $TEMPORAL_CLI_PATH, `temporal` on PATH,
+ * <cache>/bin/temporal, `go install` into <cache>/bin, the SDK's own download.
+ *
+ * @param {{ log?: (msg: string) => void }} [options]
+ * @returns {Promise<string>}
+ */
+export async function ensureTemporalCli({ log = noop } = {}) {
+  const explicit = process.env.TEMPORAL_CLI_PATH;
+  if (explicit) {
+    const p = path.resolve(explicit);
+    if (await isExecutable(p)) return p;
+    throw new Error(`TEMPORAL_CLI_PATH is set to "${explicit}" but that is not an executable file.`);
+  }
+
+  const attempts = [];
+  const onPath = await findOnPath('temporal');
+  if (onPath) return onPath;
+  attempts.push('`temporal` on PATH: not found');
+
+  const cached = path.join(cacheDir(), 'bin', 'temporal');
+  if (await isExecutable(cached)) return cached;
+  attempts.push(`cache ${cached}: not present`);
+
+  try {
+    return await goInstallTemporalCli({ log });
+  } catch (err) {
+    attempts.push(`go install ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}: ${err.message}`);
+  }
+
+  try {
+    return await sdkDownloadTemporalCli({ log });
+  } catch (err) {
+    attempts.push(`@temporalio/testing download (needs internet): ${err.message}`);
+  }
+
+  throw new Error(
+    'Could not provision the Temporal CLI. Tried, in order:\n' +
+      attempts.map((a, i) => `  ${i + 1}. ${a}`).join('\n') +
+      '\nFix: install the CLI (https://temporal.io/setup/install-temporal-cli) and set TEMPORAL_CLI_PATH, ' +
+      'or install Go (>= 1.23) so it can be built, or run once where the SDK can download it.',
+  );
+}
+
+async function goInstallTemporalCli({ log }) {
+  const go = await findOnPath('go');
+  if (!go) throw new Error('`go` not on PATH');
+  const binDir = path.join(cacheDir(), 'bin');
+  const target = path.join(binDir, 'temporal');
+  await mkdir(binDir, { recursive: true });
+
+  // One build at a time per cache (parallel CI jobs, start + test in two terminals).
+  return withLock(path.join(binDir, '.go-install.lock'), { log, what: 'go install of the Temporal CLI' }, async () => {
+    if (await isExecutable(target)) return target; // built by whoever held the lock
+    log(`building the Temporal CLI with go install ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION} (several minutes the first time)`);
+    const started = Date.now();
+    await run(go, ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
+      env: { ...process.env, GOBIN: binDir, CGO_ENABLED: process.env.CGO_ENABLED ?? '0' },
+      progress: (line) => line.startsWith('go: downloading') && line,
+      progressLabel: 'go install',
+      log,
+    });
+    if (!(await isExecutable(target))) throw new Error(`go install finished but ${target} is missing`);
+    log(`built ${target} in ${Math.round((Date.now() - started) / 1000)} s`);
+    return target;
+  });
+}
+
+async function sdkDownloadTemporalCli({ log }) {
+  const { TestWorkflowEnvironment, version } = await loadTestingSdk();
+  const downloadDir = path.join(cacheDir(), 'sdk-download');
+  await mkdir(downloadDir, { recursive: true });
+  log('asking @temporalio/testing to download the Temporal CLI');
+  // The SDK has no "download only" API: starting a throwaway local env downloads the CLI to
+  // <downloadDir>/temporal-sdk-typescript-<sdk version> (naming from sdk-core's ephemeral_server).
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'cached-download', downloadDir }, ip: '127.0.0.1' },
+  });
+  await env.teardown();
+  const downloaded = path.join(downloadDir, `temporal-sdk-typescript-${version}`);
+  if (!(await isExecutable(downloaded))) throw new Error(`download succeeded but ${downloaded} is missing`);
+  // The SDK expires its download after a TTL; keep our own copy in the cache.
+  const target = path.join(cacheDir(), 'bin', 'temporal');
+  await mkdir(path.dirname(target), { recursive: true });
+  await copyFile(downloaded, `${target}.tmp`);
+  await chmod(`${target}.tmp`, 0o755);
+  await rename(`${target}.tmp`, target);
+  return target;
+}
+
+// ---------------------------------------------------------------------------------------
+// Time-skipping test server
+// ---------------------------------------------------------------------------------------
+
+/**
+ * Absolute path of an executable that starts the Java time-skipping test server; it takes
+ * the port as its only argument (the SDK's calling convention). Order:
+ * $TEMPORAL_TEST_SERVER_PATH, the cache, Maven Central via `mvn`. When none works it throws
+ * listing every attempt — unless `allowSdkDownload` is true: then it returns `null`, meaning
+ * "let @temporalio/testing download its own copy" (needs internet; see
+ * timeSkippingServerOptions). Callers that put the result into an env var must skip null.
+ *
+ * @param {{ log?: (msg: string) => void, allowSdkDownload?: boolean }} [options]
+ * @returns {Promise<string | null>}
+ */
+export async function ensureTestServer({ log = noop, allowSdkDownload = false } = {}) {
+  const explicit = process.env.TEMPORAL_TEST_SERVER_PATH;
+  if (explicit) {
+    const p = path.resolve(explicit);
+    if (await isExecutable(p)) return p;
+    throw new Error(`TEMPORAL_TEST_SERVER_PATH is set to "${explicit}" but that is not an executable file.`);
+  }
+
+  const attempts = [];
+  const home = path.join(cacheDir(), 'test-server');
+  const launcher = path.join(home, 'temporal-test-server');
+  const libDir = path.join(home, TEST_SERVER_VERSION, 'lib');
+  if ((await isExecutable(launcher)) && (await hasJar(libDir, TEST_SERVER_ARTIFACT))) return launcher;
+  attempts.push(`cache ${launcher}: not present`);
+
+  try {
+    await fetchTestServerWithMaven({ home, libDir, log });
+    await writeLauncher(launcher, libDir);
+    return launcher;
+  } catch (err) {
+    attempts.push(`Maven Central ${TEST_SERVER_GROUP}:${TEST_SERVER_ARTIFACT}:${TEST_SERVER_VERSION}: ${err.message}`);
+  }
+
+  const message =
+    'Could not provision the Temporal time-skipping test server. Tried, in order:\n' +
+    attempts.map((a, i) => `  ${i + 1}. ${a}`).join('\n');
+  if (allowSdkDownload) {
+    log(`${message}\n  falling back to @temporalio/testing's own download (works only with internet access)`);
+    return null;
+  }
+  throw new Error(
+    `${message}\n  3. @temporalio/testing download: not attempted (allowSdkDownload is false)` +
+      '\nFix: install a JDK (>= 11) and Maven, or set TEMPORAL_TEST_SERVER_PATH, ' +
+      'or (with internet) let @temporalio/testing download the server.',
+  );
+}
+
+/**
+ * The `server` option for TestWorkflowEnvironment.createTimeSkipping(): the provisioned
+ * launcher as an existing executable, or the SDK default (download) when none.
+ *
+ * @param {string | null} launcherPath
+ */
+export function timeSkippingServerOptions(launcherPath) {
+  return launcherPath ? { executable: { type: 'existing-path', path: launcherPath } } : {};
+}
+
+async function fetchTestServerWithMaven({ home, libDir, log }) {
+  const mvn = await findOnPath('mvn');
+  if (!mvn) throw new Error('`mvn` not on PATH');
+  if (!(await findOnPath('java'))) throw new Error('`java` not on PATH (the test server is a Java program)');
+  const versionDir = path.dirname(libDir);
+  await mkdir(versionDir, { recursive: true });
+
+  await withLock(path.join(home, '.mvn.lock'), { log, what: 'Maven fetch of the test server' }, async () => {
+    if (await hasJar(libDir, TEST_SERVER_ARTIFACT)) return;
+    const pom = path.join(versionDir, 'pom.xml');
+    await writeFile(pom, testServerPom());
+    const staging = `${libDir}.partial`;
+    await rm(staging, { recursive: true, force: true });
+    log(`fetching ${TEST_SERVER_GROUP}:${TEST_SERVER_ARTIFACT}:${TEST_SERVER_VERSION} and its runtime dependencies with mvn`);
+    const started = Date.now();
+    await run(
+      mvn,
+      ['-B', '-q', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`, '-DincludeScope=runtime'],
+      { log, progressLabel: 'mvn' },
+    );
+    if (!(await hasJar(staging, TEST_SERVER_ARTIFACT))) throw new Error('mvn finished but the test-server jar is missing');
+    await rm(libDir, { recursive: true, force: true });
+    await rename(staging, libDir);
+    log(`fetched ${(await readdir(libDir)).length} jars in ${Math.round((Date.now() - started) / 1000)} s`);
+  });
+}
+
+async function writeLauncher(launcher, libDir) {
+  // The SDK runs `<launcher> <port>`; exec keeps the JVM's pid = the launcher's pid, so the
+  // SDK's teardown kills the JVM itself.
+  const script = `#!/bin/sh
+# Temporal time-skipping test server ${TEST_SERVER_VERSION}, provisioned by scripts/provision.mjs.
+# Usage: temporal-test-server <port>
+exec "\${JAVA:-java}" \${TEMPORAL_TEST_SERVER_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1} -cp '${libDir}/*' ${TEST_SERVER_MAIN_CLASS} "$@"
+`;
+  await writeFile(`${launcher}.tmp`, script, { mode: 0o755 });
+  await rename(`${launcher}.tmp`, launcher);
+}
+
+function testServerPom() {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<!-- Written by scripts/lib/provision.mjs: only used to resolve the test server's jars. -->
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.baton</groupId>
+  <artifactId>temporal-test-server-fetch</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>${TEST_SERVER_GROUP}</groupId>
+      <artifactId>${TEST_SERVER_ARTIFACT}</artifactId>
+      <version>${TEST_SERVER_VERSION}</version>
+    </dependency>
+  </dependencies>
+</project>
+`;
+}
+
+// ---------------------------------------------------------------------------------------
+// Dev server
+// ---------------------------------------------------------------------------------------
+
+/**
+ * Start `temporal server start-dev` on loopback, persisted to `dbFile`, and wait until its
+ * frontend answers. The caller owns the process: call stop().
+ *
+ * @param {{
+ *   cliPath: string, dbFile: string, port?: number, uiPort?: number, namespace?: string,
+ *   searchAttributes?: { name: string, type: string }[], log?: (msg: string) => void,
+ *   startTimeoutMs?: number,
+ * }} options  port 0/undefined = any free port; uiPort undefined = headless (no UI)
+ * @returns {Promise<{ address: string, uiUrl: string | null, pid: number, stop: () => Promise<void> }>}
+ */
+export async function startTemporalDevServer({
+  cliPath,
+  dbFile,
+  port,
+  uiPort,
+  namespace = 'default',
+  searchAttributes = BATON_SEARCH_ATTRIBUTES,
+  log = noop,
+  startTimeoutMs = 60_000,
+}) {
+  if (!cliPath) throw new Error('startTemporalDevServer: cliPath is required');
+  if (!dbFile) throw new Error('startTemporalDevServer: dbFile is required');
+  await mkdir(path.dirname(path.resolve(dbFile)), { recursive: true });
+  const grpcPort = port || (await freePort());
+  const httpPort = await freePort();
+  const metricsPort = await freePort();
+
+  const args = [
+    'server', 'start-dev',
+    '--ip', '127.0.0.1',
+    '--port', String(grpcPort),
+    '--http-port', String(httpPort),
+    '--metrics-port', String(metricsPort),
+    '--db-filename', path.resolve(dbFile),
+    '--namespace', namespace,
+    '--log-format', 'json',
+    '--log-level', 'warn',
+  ];
+  if (uiPort) args.push('--ui-ip', '127.0.0.1', '--ui-port', String(uiPort));
+  else args.push('--headless');
+  for (const { name, type } of searchAttributes) args.push('--search-attribute', `${name}=${type}`);
+
+  const child = spawn(cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const address = `127.0.0.1:${grpcPort}`;
+  let output = '';
+  let stopping = false;
+  const collect = (chunk) => {
+    output = (output + chunk).slice(-8000);
+    if (stopping) return; // shutdown chatter (dial errors of its own workers) is noise
+    for (const line of String(chunk).split('\n')) if (line.trim()) log(`[temporal] ${line.trim()}`);
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    stopping = true;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  try {
+    await waitForTemporal({ address, namespace, exited, deadline: Date.now() + startTimeoutMs, output: () => output });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const uiUrl = uiPort ? `http://127.0.0.1:${uiPort}` : null;
+  log(`Temporal dev server ready on ${address}${uiUrl ? `, UI ${uiUrl}` : ''} (pid ${child.pid})`);
+  return { address, uiUrl, pid: child.pid, stop };
+}
+
+async function waitForTemporal({ address, namespace, exited, deadline, output }) {
+  const { Connection } = await import('@temporalio/client');
+  let lastError = 'no answer yet';
+  let done = false;
+  const died = exited.then((r) => {
+    done = true;
+    return r;
+  });
+  while (!done && Date.now() < deadline) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        // Ready means the namespace exists, not merely that the port is open.
+        await connection.workflowService.describeNamespace({ namespace });
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (err) {
+      lastError = err.message;
+    }
+    await Promise.race([died, new Promise((r) => setTimeout(r, 250))]);
+  }
+  if (done) {
+    const { code, signal } = await died;
+    throw new Error(`Temporal dev server exited during start-up (code ${code}, signal ${signal}):\n${output()}`);
+  }
+  throw new Error(`Temporal dev server on ${address} not ready in time: ${lastError}\n${output()}`);
+}
+
+/** A currently free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// helpers
+// ---------------------------------------------------------------------------------------
+
+async function loadTestingSdk() {
+  let mod;
+  try {
+    mod = await import('@temporalio/testing');
+  } catch (err) {
+    throw new Error(`@temporalio/testing is not installed (${err.code ?? err.message})`);
+  }
+  const version = requireFromHere('@temporalio/testing/package.json').version;
+  return { TestWorkflowEnvironment: mod.TestWorkflowEnvironment ?? mod.default?.TestWorkflowEnvironment, version };
+}
+
+async function isExecutable(p) {
+  try {
+    const s = await stat(p);
+    if (!s.isFile()) return false;
+    await access(p, fsConstants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function findOnPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.resolve(dir, name);
+    if (await isExecutable(candidate)) return candidate;
+  }
+  return null;
+}
+
+async function hasJar(dir, artifact) {
+  try {
+    return (await readdir(dir)).some((f) => f.startsWith(`${artifact}-`) && f.endsWith('.jar'));
+  } catch {
+    return false;
+  }
+}
+
+/** Run fn while holding a directory lock; waits while another live process holds it. */
+async function withLock(lockDir, { log, what }, fn) {
+  const pidFile = path.join(lockDir, 'pid');
+  let announced = false;
+  for (;;) {
+    try {
+      await mkdir(lockDir);
+      await writeFile(pidFile, String(process.pid));
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      const holder = Number(await readText(pidFile));
+      if (holder && !isAlive(holder)) {
+        await rm(lockDir, { recursive: true, force: true }); // stale: its owner died
+        continue;
+      }
+      if (!announced) {
+        log(`waiting for another ${what} (pid ${holder || '?'}) to finish`);
+        announced = true;
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(lockDir, { recursive: true, force: true });
+  }
+}
+
+async function readText(p) {
+  try {
+    return (await readFile(p, 'utf8')).trim();
+  } catch {
+    return '';
+  }
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+/**
+ * Run a command to completion; stream a progress line at most every 15 s so long builds
+ * are visibly alive. Rejects with the command's last output lines on failure.
+ */
+function run(cmd, args, { env = process.env, log, progress = () => false, progressLabel = cmd }) {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let tail = [];
+    let latest = '';
+    const onData = (chunk) => {
+      for (const line of String(chunk).split('\n')) {
+        if (!line.trim()) continue;
+        tail = [...tail.slice(-19), line];
+        const p = progress(line);
+        if (p) latest = p;
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    const timer = setInterval(() => {
+      const s = Math.round((Date.now() - started) / 1000);
+      log(`${progressLabel}: still running (${s} s)${latest ? ` — ${latest}` : ''}`);
+    }, 15_000);
+    child.once('error', (err) => {
+      clearInterval(timer);
+      reject(err);
+    });
+    child.once('exit', (code, signal) => {
+      clearInterval(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`${path.basename(cmd)} exited with ${signal ?? `code ${code}`}:\n    ${tail.join('\n    ')}`));
+    });
+  });
+}
