@@ -1,0 +1,154 @@
+import { ChildProcess } from 'node:child_process';
+import { signWebhook } from '../apps/api/src/engagement/engagement-webhook.controller';
+import { DEMO, eventually, gql, gqlOk, killWorker, sql, stack, startWorker, tokenFor } from './support/system';
+
+const RECORD = `mutation($i: RecordEngagementInput!) { recordEngagement(input: $i) { eventId leadId recorded leadCreated } }`;
+const DETAIL = `query($id: ID!) { lead(id: $id) { id stage ownerId intentScore { score breakdown { type points reason } }
+  handoffBrief { definitionVersion recommendedNextAction contentConsumed slaClocks { kind status dueAt } }
+  slaClocks { kind status } cadence { touches complete steps { step channel dueAt doneAt } } touches { id channel outcome }
+  opportunity { amount status closeReason } stageHistory { fromStage toStage reason actorRole definitionVersion } } }`;
+
+const unique = () => `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+const WEBHOOK_SECRET = 'baton-dev-webhook-secret';
+
+/** A fitting EMEA SaaS lead (not hot, so routing does not depend on the time of day). */
+function person() {
+  return { firstName: 'Pat', company: 'Fitting GmbH', title: 'VP Sales', industry: 'SaaS', companySize: 400, country: 'DE' };
+}
+
+async function leadWithOwner(integration: string, tag: string) {
+  const email = `${tag}.${unique()}@fitting.example`;
+  const r = await gqlOk(RECORD, { i: { email, type: 'COMPARISON_GUIDE_DOWNLOAD', occurredAt: new Date().toISOString(), idempotencyKey: `ev-${unique()}`, channel: 'content', contentTitle: 'Baton vs Spreadsheet', person: person() } }, integration);
+  const leadId = r.recordEngagement.leadId as string;
+  const owner = await eventually(async () => {
+    const [row] = await sql('SELECT owner_id, stage FROM lead WHERE id = $1', [leadId]);
+    return row?.owner_id && row.stage === 'MQL' ? (row.owner_id as string) : undefined;
+  }, 30_000, 'routing to a rep');
+  const [ownerRow] = await sql('SELECT email FROM app_user WHERE id = $1', [owner]);
+  return { leadId, owner, ownerToken: await tokenFor(ownerRow.email) };
+}
+
+describe('lead lifecycle over GraphQL against the real platform', () => {
+  let integration: string;
+  let manager: string;
+  beforeAll(async () => {
+    integration = await tokenFor(DEMO('webforms'));
+    manager = await tokenFor(DEMO('manager'));
+  });
+
+  it('an engagement for an unknown email creates the lead, which becomes MQL, is routed with a brief, and is worked to a won opportunity', async () => {
+    const { leadId, owner, ownerToken } = await leadWithOwner(integration, 'won');
+    const detail = (await gqlOk(DETAIL, { id: leadId }, manager)).lead;
+    expect(detail.stageHistory.map((t: { toStage: string }) => t.toStage)).toEqual(['FIRST_TOUCH', 'ENGAGED', 'MQL']);
+    expect(detail.stageHistory[2]).toMatchObject({ actorRole: 'SYSTEM', definitionVersion: 1 });
+    expect(detail.handoffBrief.contentConsumed).toContain('Baton vs Spreadsheet');
+    expect(detail.handoffBrief.slaClocks.map((c: { kind: string }) => c.kind).sort()).toEqual(['ACCEPT', 'FIRST_TOUCH_STANDARD']);
+    expect(detail.intentScore.breakdown[0]).toMatchObject({ type: 'COMPARISON_GUIDE_DOWNLOAD', points: 20 });
+    const [decision] = await sql('SELECT rep_id, trace FROM routing_decision WHERE lead_id = $1', [leadId]);
+    expect(decision.rep_id).toBe(owner);
+
+    // Somebody else may not accept it; the owner may.
+    const other = await tokenFor(DEMO(owner === (await sql("SELECT id FROM app_user WHERE email = $1", [DEMO('rep.berlin')]))[0].id ? 'rep.munich' : 'rep.berlin'));
+    const refused = await gql(`mutation($id: ID!) { acceptLead(input: { leadId: $id }) { stage } }`, { id: leadId }, other);
+    expect(refused.errors?.[0].extensions?.code).toBe('NOT_OWNER');
+    expect((await gqlOk(`mutation($id: ID!) { acceptLead(input: { leadId: $id }) { stage } }`, { id: leadId }, ownerToken)).acceptLead.stage).toBe('SAL');
+
+    const touch = `mutation($i: LogTouchInput!) { logTouch(input: $i) { stage cadenceExit } }`;
+    const input = { leadId, touchId: `t-${unique()}`, channel: 'CALL', outcome: 'CONNECTED', occurredAt: new Date().toISOString() };
+    const logged = await gqlOk(touch, { i: input }, ownerToken);
+    expect(logged.logTouch.cadenceExit).toBe('CONNECTED');
+    await gqlOk(touch, { i: input }, ownerToken); // the same touch again counts once
+    expect(await sql('SELECT 1 FROM touch WHERE lead_id = $1', [leadId])).toHaveLength(1);
+
+    const early = await gql(`mutation($i: DisqualifyLeadInput!) { disqualifyLead(input: $i) { stage } }`, { i: { leadId, reason: 'UNRESPONSIVE', note: 'silent' } }, ownerToken);
+    expect(early.errors?.[0].extensions).toMatchObject({ code: 'CADENCE_INCOMPLETE', field: 'reason' });
+
+    const weakBant = await gql(`mutation($i: QualifyLeadInput!) { qualifyLead(input: $i) { stage } }`, { i: { leadId, bant: { budget: true, authority: false, need: false, timeline: false }, amount: 1000, expectedCloseAt: new Date(Date.now() + 30 * 86_400_000).toISOString() } }, ownerToken);
+    expect(weakBant.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'bant' });
+    const qualified = await gqlOk(`mutation($i: QualifyLeadInput!) { qualifyLead(input: $i) { stage opportunityId } }`, { i: { leadId, bant: { budget: true, authority: true, need: true, timeline: false }, amount: 24000, expectedCloseAt: new Date(Date.now() + 30 * 86_400_000).toISOString() } }, ownerToken);
+    expect(qualified.qualifyLead.stage).toBe('OPPORTUNITY');
+    const closed = await gqlOk(`mutation($i: CloseOpportunityInput!) { closeOpportunity(input: $i) { stage } }`, { i: { leadId, won: true, reason: 'Best fit' } }, ownerToken);
+    expect(closed.closeOpportunity.stage).toBe('CLOSED_WON');
+
+    const final = (await gqlOk(DETAIL, { id: leadId }, manager)).lead;
+    expect(final.stageHistory.map((t: { toStage: string }) => t.toStage)).toEqual(['FIRST_TOUCH', 'ENGAGED', 'MQL', 'SAL', 'SQL', 'OPPORTUNITY', 'CLOSED_WON']);
+    expect(final.opportunity).toMatchObject({ amount: 24000, status: 'WON', closeReason: 'Best fit' });
+    expect(final.slaClocks.filter((c: { status: string }) => c.status === 'BREACHED')).toEqual([]);
+    const queue = await gqlOk(`{ myQueue { id } myNotifications { kind leadId } }`, {}, ownerToken);
+    expect(queue.myQueue.map((l: { id: string }) => l.id)).not.toContain(leadId);
+    expect(queue.myNotifications.filter((n: { leadId: string }) => n.leadId === leadId).map((n: { kind: string }) => n.kind)).toEqual(['LEAD_ASSIGNED']);
+  });
+
+  it('a rejected lead records its code and goes back to marketing nurture', async () => {
+    const { leadId, ownerToken } = await leadWithOwner(integration, 'rej');
+    const missingNote = await gql(`mutation($i: RejectLeadInput!) { rejectLead(input: $i) { stage } }`, { i: { leadId, code: 'WRONG_CONTACT' } }, ownerToken);
+    expect(missingNote.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'note' });
+    const r = await gqlOk(`mutation($i: RejectLeadInput!) { rejectLead(input: $i) { stage recycleCount reengageAfter } }`, { i: { leadId, code: 'NO_ACTIVE_PRIORITY', note: 'Budget frozen until Q3' } }, ownerToken);
+    expect(r.rejectLead).toMatchObject({ stage: 'RECYCLED', recycleCount: 1 });
+    const [lead] = await sql('SELECT stage, owner_id, recycle_count, reengage_at FROM lead WHERE id = $1', [leadId]);
+    expect(lead).toMatchObject({ stage: 'RECYCLED', owner_id: null, recycle_count: 1 });
+    expect(new Date(lead.reengage_at).getTime() - Date.now()).toBeGreaterThan(89 * 86_400_000);
+    const history = await sql('SELECT to_stage, details FROM stage_transition WHERE lead_id = $1 ORDER BY occurred_at, step_key', [leadId]);
+    expect(history.map((h) => h.to_stage)).toEqual(['FIRST_TOUCH', 'ENGAGED', 'MQL', 'REJECTED', 'RECYCLED']);
+    expect(history[3].details).toMatchObject({ code: 'NO_ACTIVE_PRIORITY', note: 'Budget frozen until Q3' });
+  });
+
+  it('the signed webhook ingests once per key and refuses bad signatures, stale timestamps and bad fields', async () => {
+    const body = JSON.stringify({ email: `hook.${unique()}@fitting.example`, type: 'PRICING_PAGE_VIEW', occurredAt: new Date().toISOString(), idempotencyKey: `hook-${unique()}`, person: person() });
+    const post = (raw: string, ts: number, sig: string) => fetch(`${stack.apiUrl}/webhooks/engagement`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-baton-timestamp': String(ts), 'x-baton-signature': sig }, body: raw });
+    const now = Math.floor(Date.now() / 1000);
+
+    const first = await post(body, now, signWebhook(WEBHOOK_SECRET, now, body));
+    expect(first.status).toBe(202);
+    const firstBody = await first.json();
+    expect(firstBody).toMatchObject({ recorded: true, leadCreated: true });
+    const again = await post(body, now, signWebhook(WEBHOOK_SECRET, now, body));
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ recorded: false, eventId: firstBody.eventId });
+    expect(await sql('SELECT 1 FROM engagement_event WHERE lead_id = $1', [firstBody.leadId])).toHaveLength(1);
+
+    expect((await post(body, now, signWebhook('wrong-secret', now, body))).status).toBe(401);
+    expect((await post(body, now - 3600, signWebhook(WEBHOOK_SECRET, now - 3600, body))).status).toBe(401);
+    const bad = JSON.stringify({ email: 'nope', type: 'TELEPATHY', occurredAt: 'yesterday', idempotencyKey: 'short' });
+    const badRes = await post(bad, now, signWebhook(WEBHOOK_SECRET, now, bad));
+    expect(badRes.status).toBe(400);
+    const err = (await badRes.json()).error;
+    expect(err.code).toBe('BAD_USER_INPUT');
+    expect(err.violations.map((v: { field: string }) => v.field).sort()).toEqual(['email', 'idempotencyKey', 'occurredAt', 'type']);
+  });
+
+  describe('worker crash mid-cadence', () => {
+    let replacement: ChildProcess | undefined;
+    afterAll(() => replacement?.kill('SIGTERM'));
+
+    it('kill -9 the worker and start another: no touch, clock, notification or transition is lost or duplicated', async () => {
+      const { leadId, ownerToken } = await leadWithOwner(integration, 'crash');
+      await gqlOk(`mutation($id: ID!) { acceptLead(input: { leadId: $id }) { stage } }`, { id: leadId }, ownerToken);
+      await gqlOk(`mutation($i: LogTouchInput!) { logTouch(input: $i) { stage } }`, { i: { leadId, touchId: `t-${unique()}`, channel: 'CALL', outcome: 'NO_ANSWER', occurredAt: new Date().toISOString() } }, ownerToken);
+
+      await killWorker();
+      // While no worker runs, the API still accepts events: Temporal holds the signals.
+      const email = `down.${unique()}@fitting.example`;
+      const whileDown = await gqlOk(RECORD, { i: { email, type: 'COMPARISON_GUIDE_DOWNLOAD', occurredAt: new Date().toISOString(), idempotencyKey: `ev-${unique()}`, person: person() } }, integration);
+      const pendingTouch = gqlOk(`mutation($i: LogTouchInput!) { logTouch(input: $i) { stage } }`, { i: { leadId, touchId: `t2-${unique()}`, channel: 'EMAIL', outcome: 'NO_ANSWER', occurredAt: new Date().toISOString() } }, ownerToken);
+      await new Promise((r) => setTimeout(r, 1500));
+      replacement = await startWorker();
+      await pendingTouch;
+
+      const downLead = whileDown.recordEngagement.leadId;
+      await eventually(async () => ((await sql('SELECT owner_id FROM lead WHERE id = $1', [downLead]))[0]?.owner_id ? true : undefined), 30_000, 'the event sent while the worker was down to be processed');
+
+      for (const id of [leadId, downLead]) {
+        const transitions = await sql('SELECT to_stage, count(*)::int AS n FROM stage_transition WHERE lead_id = $1 GROUP BY to_stage', [id]);
+        for (const t of transitions) expect(t.n).toBe(1);
+        const notifications = await sql('SELECT kind, count(*)::int AS n FROM notification WHERE lead_id = $1 GROUP BY kind', [id]);
+        expect(notifications).toEqual([{ kind: 'LEAD_ASSIGNED', n: 1 }]);
+        const clocks = await sql("SELECT kind, count(*)::int AS n FROM sla_clock WHERE lead_id = $1 AND kind <> 'TOUCH_LOGGING' GROUP BY kind", [id]);
+        for (const c of clocks) expect(c.n).toBe(1);
+      }
+      expect(await sql('SELECT 1 FROM touch WHERE lead_id = $1', [leadId])).toHaveLength(2);
+      expect(await sql('SELECT 1 FROM cadence_step WHERE lead_id = $1', [leadId])).toHaveLength(8);
+      expect(await sql('SELECT 1 FROM cadence_step WHERE lead_id = $1 AND done_at IS NOT NULL', [leadId])).toHaveLength(2);
+    });
+  });
+});
