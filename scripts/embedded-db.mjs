@@ -33,26 +33,33 @@ if (!Number.isInteger(maxConnections) || maxConnections < 1) {
   process.exit(2);
 }
 
+// Handlers first: a signal during the (multi-second) first start must still stop cleanly.
 let db;
+let stopRequested = false;
+let shuttingDown = false;
+async function shutdown() {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  try {
+    await db.stop();
+    process.exit(0);
+  } catch (err) {
+    console.error(`[embedded-db] stop failed: ${err.message}`);
+    process.exit(1);
+  }
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (db) void shutdown();
+    else stopRequested = true;
+  });
+}
+
 try {
   db = await startEmbeddedDatabase({ dataDir: values['data-dir'], port, maxConnections, log });
 } catch (err) {
   console.error(`[embedded-db] ${err.message}`);
   process.exit(1);
 }
+if (stopRequested) await shutdown();
 console.log(db.url);
-
-let shuttingDown = false;
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, async () => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    try {
-      await db.stop();
-      process.exit(0);
-    } catch (err) {
-      console.error(`[embedded-db] stop failed: ${err.message}`);
-      process.exit(1);
-    }
-  });
-}

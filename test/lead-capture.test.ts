@@ -97,3 +97,14 @@ describe('captureLead → lead(id) over GraphQL against the real platform', () =
     expect(await res.json()).toMatchObject({ status: 'ok', database: { ok: true }, temporal: { ok: true } });
   });
 });
+
+describe('the served schema', () => {
+  it('is the committed apps/api/schema.graphql', async () => {
+    const { buildClientSchema, getIntrospectionQuery, lexicographicSortSchema, printSchema } = await import('graphql');
+    const { readFileSync } = await import('node:fs');
+    const token = await tokenFor(DEMO('admin'));
+    const data = await gqlOk(getIntrospectionQuery(), {}, token);
+    const served = printSchema(lexicographicSortSchema(buildClientSchema(data as never))) + '\n';
+    expect(served).toBe(readFileSync(`${__dirname}/../apps/api/schema.graphql`, 'utf8'));
+  });
+});
