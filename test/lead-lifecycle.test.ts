@@ -38,7 +38,11 @@ describe('lead lifecycle over GraphQL against the real platform', () => {
 
   it('an engagement for an unknown email creates the lead, which becomes MQL, is routed with a brief, and is worked to a won opportunity', async () => {
     const { leadId, owner, ownerToken } = await leadWithOwner(integration, 'won');
-    const detail = (await gqlOk(DETAIL, { id: leadId }, manager)).lead;
+    // Clocks are opened right after the assignment; wait for both.
+    const detail = await eventually(async () => {
+      const d = (await gqlOk(DETAIL, { id: leadId }, manager)).lead;
+      return d.handoffBrief?.slaClocks.length === 2 ? d : undefined;
+    }, 20_000, 'the handoff clocks');
     expect(detail.stageHistory.map((t: { toStage: string }) => t.toStage)).toEqual(['FIRST_TOUCH', 'ENGAGED', 'MQL']);
     expect(detail.stageHistory[2]).toMatchObject({ actorRole: 'SYSTEM', definitionVersion: 1 });
     expect(detail.handoffBrief.contentConsumed).toContain('Baton vs Spreadsheet');
