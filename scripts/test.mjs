@@ -19,6 +19,13 @@ if (build.status !== 0) {
   process.exit(1);
 }
 log(`build ${Date.now() - t0} ms`);
+// The build compiles the shipped code; this also type-checks every test and script.
+const typecheck = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
+if (typecheck.status !== 0) {
+  log('type check failed');
+  process.stdout.write('0 passed, 1 failed\n');
+  process.exit(1);
+}
 
 const env = { ...process.env };
 env.TEMPORAL_TEST_SERVER_PATH ||= await ensureTestServer({ log });

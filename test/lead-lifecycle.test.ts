@@ -104,7 +104,7 @@ describe('lead lifecycle over GraphQL against the real platform', () => {
 
     const first = await post(body, now, signWebhook(WEBHOOK_SECRET, now, body));
     expect(first.status).toBe(202);
-    const firstBody = await first.json();
+    const firstBody = (await first.json()) as { eventId: string; leadId: string };
     expect(firstBody).toMatchObject({ recorded: true, leadCreated: true });
     const again = await post(body, now, signWebhook(WEBHOOK_SECRET, now, body));
     expect(again.status).toBe(200);
@@ -116,14 +116,53 @@ describe('lead lifecycle over GraphQL against the real platform', () => {
     const bad = JSON.stringify({ email: 'nope', type: 'TELEPATHY', occurredAt: 'yesterday', idempotencyKey: 'short' });
     const badRes = await post(bad, now, signWebhook(WEBHOOK_SECRET, now, bad));
     expect(badRes.status).toBe(400);
-    const err = (await badRes.json()).error;
+    const err = ((await badRes.json()) as { error: { code: string; violations: { field: string }[] } }).error;
     expect(err.code).toBe('BAD_USER_INPUT');
     expect(err.violations.map((v: { field: string }) => v.field).sort()).toEqual(['email', 'idempotencyKey', 'occurredAt', 'type']);
   });
 
+  it('streams queue changes to the rep over graphql-ws, and refuses a subscription without a token', async () => {
+    const { createClient } = await import('graphql-ws');
+    const { default: WebSocket } = await import('ws');
+    const { leadId, owner } = await leadWithOwner(integration, 'live');
+    const [target] = await sql("SELECT id, email FROM app_user WHERE role = 'SALES_REP' AND id <> $1 AND email LIKE '%@demo.baton.dev' ORDER BY email LIMIT 1", [owner]);
+    const url = stack.apiUrl.replace('http', 'ws') + '/graphql';
+    const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${await tokenFor(target.email)}` }, retryAttempts: 0 });
+    const received: { kind: string; leadId: string }[] = [];
+    const done = new Promise<void>((resolve, reject) => {
+      const unsubscribe = client.subscribe<{ queueChanged: { kind: string; leadId: string } }>(
+        { query: 'subscription { queueChanged { kind leadId at } }' },
+        {
+          next: (msg) => {
+            if (msg.errors) return reject(new Error(JSON.stringify(msg.errors)));
+            received.push(msg.data!.queueChanged);
+            if (msg.data!.queueChanged.leadId === leadId) {
+              unsubscribe();
+              resolve();
+            }
+          },
+          error: reject,
+          complete: () => undefined,
+        },
+      );
+    });
+    await new Promise((r) => setTimeout(r, 500)); // let the subscription open before acting
+    await gqlOk(`mutation($i: ReassignLeadInput!) { reassignLead(input: $i) { ownerId } }`, { i: { leadId, repId: target.id, reason: 'coverage' } }, manager);
+    await Promise.race([done, new Promise((_, rej) => setTimeout(() => rej(new Error('no queueChanged event within 15 s')), 15_000))]);
+    expect(received.find((e) => e.leadId === leadId)).toMatchObject({ kind: 'LEAD_REASSIGNED' });
+    await client.dispose();
+
+    const anon = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0 });
+    const refused = await new Promise<unknown>((resolve) => {
+      anon.subscribe({ query: 'subscription { queueChanged { leadId } }' }, { next: (m) => resolve(m.errors), error: resolve, complete: () => resolve('completed') });
+    });
+    expect(JSON.stringify(refused)).toContain('UNAUTHENTICATED');
+    await anon.dispose();
+  });
+
   describe('worker crash mid-cadence', () => {
+    // The replacement worker keeps serving later test files; global teardown stops it.
     let replacement: ChildProcess | undefined;
-    afterAll(() => replacement?.kill('SIGTERM'));
 
     it('kill -9 the worker and start another: no touch, clock, notification or transition is lost or duplicated', async () => {
       const { leadId, ownerToken } = await leadWithOwner(integration, 'crash');

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
 import { signToken } from '../../apps/api/src/auth/token.service';
@@ -102,5 +103,7 @@ export async function startWorker(): Promise<ChildProcess> {
     child.once('exit', (code) => reject(new Error(`worker exited ${code}:\n${out}`)));
   });
   process.env.BATON_TEST_WORKER_PID = String(child.pid);
+  // The replacement serves the remaining test files; global teardown stops it by this pid.
+  writeFileSync(join(process.env.BATON_TEST_DATA_DIR!, 'replacement-worker.pid'), String(child.pid));
   return child;
 }

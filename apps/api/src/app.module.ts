@@ -12,11 +12,12 @@ import { ConfigModule } from './config/config.module';
 import { HealthModule } from './health/health.module';
 import { EngagementModule } from './engagement/engagement.module';
 import { LeadsModule } from './leads/leads.module';
+import { LiveModule } from './live/live.module';
 import { RepsModule } from './reps/reps.module';
 import { RoutingModule } from './routing/routing.module';
 import { TemporalModule } from './temporal/temporal.module';
 
-export const FEATURE_MODULES = [LeadsModule, EngagementModule, RepsModule, RoutingModule];
+export const FEATURE_MODULES = [LeadsModule, EngagementModule, RepsModule, RoutingModule, LiveModule];
 
 /** Errors we did not type are reported as INTERNAL_SERVER_ERROR without internals. */
 export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
@@ -43,7 +44,10 @@ export class AppModule {
           introspection: true,
           includeStacktraceInErrorResponses: false,
           validationRules: [depthLimit(8)],
-          context: ({ req }: { req: unknown }) => ({ req }),
+          // graphql-ws carries the bearer token in connectionParams; the same guard reads it.
+          subscriptions: { 'graphql-ws': { path: '/graphql' } },
+          context: (ctx: { req?: unknown; connectionParams?: Record<string, unknown> }) =>
+            ctx.connectionParams ? { req: { headers: { authorization: ctx.connectionParams.authorization ?? ctx.connectionParams.Authorization } } } : { req: ctx.req },
           formatError,
         }),
         AuthModule,
