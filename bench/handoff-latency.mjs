@@ -45,7 +45,7 @@ try {
     for (;;) {
       const q = await graphql(stack.apiUrl, reader, OWNER, { id });
       if (q.data?.lead?.ownerId) return { total: performance.now() - t0, api: accepted - t0, assign: performance.now() - accepted };
-      await new Promise((res) => setTimeout(res, 5));
+      await new Promise((res) => setTimeout(res, 20));
     }
   }
 

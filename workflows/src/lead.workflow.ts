@@ -4,6 +4,7 @@ import {
   condition,
   continueAsNew,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -47,10 +48,13 @@ import {
 } from '../../libs/contracts/src/lead-workflow';
 import { Actor, SYSTEM_ACTOR } from '../../libs/contracts/src/roles';
 
-const retry = { initialInterval: '1 second', maximumInterval: '1 minute' } as const;
-const store = proxyActivities<LeadActivities>({ startToCloseTimeout: '30 seconds', retry });
-const routing = proxyActivities<RoutingActivities>({ startToCloseTimeout: '30 seconds', retry });
-const outbox = proxyActivities<NotificationActivities>({ startToCloseTimeout: '30 seconds', retry });
+const retry = { initialInterval: '200 milliseconds', maximumInterval: '1 minute' } as const;
+// Database writes are short and idempotent: local activities run them in the worker without
+// a server round trip each, which keeps event -> assignment well under a second.
+const local = { startToCloseTimeout: '30 seconds', retry, localRetryThreshold: '10 seconds' } as const;
+const store = proxyLocalActivities<LeadActivities>(local);
+const routing = proxyLocalActivities<RoutingActivities>(local);
+const outbox = proxyLocalActivities<NotificationActivities>(local);
 // Webhook delivery retries with backoff for a day: a receiver that is down must not lose the message.
 const delivery = proxyActivities<NotificationActivities>({
   startToCloseTimeout: '15 seconds',

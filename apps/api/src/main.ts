@@ -15,7 +15,7 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
   const url = await app.getUrl();
-  logger.info('api listening', { graphql: `${url.replace('[::1]', 'localhost')}/graphql`, health: `${url}/health` });
+  logger.lifecycle('api listening', { graphql: `${url.replace('[::1]', 'localhost')}/graphql`, health: `${url}/health` });
 }
 
 bootstrap().catch((e) => exitOnStartupError('api', e));

@@ -45,11 +45,11 @@ async function main(): Promise<void> {
   const stop = () => worker.shutdown();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  logger.info('worker polling', { taskQueue: LEAD_TASK_QUEUE, temporal: config.temporalAddress });
+  logger.lifecycle('worker polling', { taskQueue: LEAD_TASK_QUEUE, temporal: config.temporalAddress });
   await worker.run();
   await connection.close();
   await app.close();
-  logger.info('worker stopped');
+  logger.lifecycle('worker stopped');
 }
 
 main().catch((e) => exitOnStartupError('worker', e));

@@ -10,8 +10,8 @@ type Level = keyof typeof LEVELS;
 export class JsonLogger implements LoggerService {
   constructor(private readonly service: string, private readonly minLevel: Level = 'info') {}
 
-  private write(level: Level, message: unknown, context?: unknown, extra?: Record<string, unknown>): void {
-    if (LEVELS[level] < LEVELS[this.minLevel]) return;
+  private write(level: Level, message: unknown, context?: unknown, extra?: Record<string, unknown>, always = false): void {
+    if (!always && LEVELS[level] < LEVELS[this.minLevel]) return;
     const line: Record<string, unknown> = { t: new Date().toISOString(), level, service: this.service, msg: message instanceof Error ? message.message : message };
     if (typeof context === 'string') line.context = context;
     if (extra) Object.assign(line, extra);
@@ -23,6 +23,10 @@ export class JsonLogger implements LoggerService {
   }
   info(message: string, fields?: Record<string, unknown>): void {
     this.write('info', message, undefined, fields);
+  }
+  /** Start/stop milestones, written whatever LOG_LEVEL says: operators and scripts wait for them. */
+  lifecycle(message: string, fields?: Record<string, unknown>): void {
+    this.write('info', message, undefined, fields, true);
   }
   error(message: unknown, trace?: unknown, context?: unknown): void {
     this.write('error', message, context, typeof trace === 'string' ? { trace } : undefined);
