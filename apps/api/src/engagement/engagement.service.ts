@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Client, WorkflowIdConflictPolicy } from '@temporalio/client';
-import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { engagementSignal, ErrorCode, LEAD_TASK_QUEUE, LeadWorkflowInput, leadWorkflowId } from '../../../../libs/contracts/src';
+import { engagementSignal, ErrorCode, LEAD_TASK_QUEUE, LeadWorkflowInput } from '../../../../libs/contracts/src';
 import { EngagementEventEntity, IngestReceiptEntity, LeadEntity } from '../../../../libs/persistence/src';
 import { badInput, domainError } from '../common/errors';
+import { insertNewLead, missingProfilePatch } from '../leads/lead.factory';
 import { requestHash } from '../leads/leads.service';
 import { RecordEngagementInput, RecordEngagementPayload } from './dto/record-engagement.input';
 
@@ -78,33 +78,11 @@ export class EngagementService {
     const existing = await leads.findOne({ where: { email } });
     const p = input.person ?? {};
     if (existing) {
-      // Enrichment fills gaps only; it never overwrites what is known.
-      const patch: Partial<LeadEntity> = {};
-      for (const f of ['firstName', 'lastName', 'company', 'title', 'industry', 'companySize', 'country'] as const) {
-        if ((existing[f] === null || existing[f] === undefined) && p[f] !== undefined) (patch as Record<string, unknown>)[f] = p[f];
-      }
+      const patch = missingProfilePatch(existing, p);
       if (Object.keys(patch).length) await leads.update({ id: existing.id }, patch);
       return { lead: { ...existing, ...patch } as LeadEntity, created: false };
     }
-    const id = randomUUID();
-    const lead = await leads.save(
-      leads.create({
-        id,
-        email,
-        firstName: p.firstName ?? null,
-        lastName: p.lastName ?? null,
-        company: p.company ?? null,
-        title: p.title ?? null,
-        industry: p.industry ?? null,
-        companySize: p.companySize ?? null,
-        country: p.country ?? null,
-        source: input.source ?? 'WEBSITE',
-        utm: { ...(input.utm ?? {}) } as Record<string, string>,
-        stage: 'FIRST_TOUCH',
-        firstTouchAt: input.occurredAt,
-        workflowId: leadWorkflowId(id),
-      }),
-    );
+    const lead = await insertNewLead(tx, email, p, input.source ?? 'WEBSITE', input.utm, input.occurredAt);
     return { lead, created: true };
   }
 

@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Client, WorkflowIdConflictPolicy } from '@temporalio/client';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { insertNewLead } from './lead.factory';
 import { DataSource, In } from 'typeorm';
-import { ErrorCode, LEAD_TASK_QUEUE, LeadWorkflowInput, leadWorkflowId, profileChangedSignal } from '../../../../libs/contracts/src';
+import { ErrorCode, LEAD_TASK_QUEUE, LeadWorkflowInput, profileChangedSignal } from '../../../../libs/contracts/src';
 import { IngestReceiptEntity, LeadEntity, StageTransitionEntity } from '../../../../libs/persistence/src';
 import { assertUuid, badInput, domainError, notFound } from '../common/errors';
 import { UpdateLeadProfileInput } from './dto/update-lead-profile.input';
@@ -46,25 +47,7 @@ export class LeadsService {
       let existing = await leads.findOne({ where: { email } });
       let isNew = false;
       if (!existing) {
-        const id = randomUUID();
-        existing = await leads.save(
-          leads.create({
-            id,
-            email,
-            firstName: fields.firstName ?? null,
-            lastName: fields.lastName ?? null,
-            company: fields.company ?? null,
-            title: fields.title ?? null,
-            industry: fields.industry ?? null,
-            companySize: fields.companySize ?? null,
-            country: fields.country ?? null,
-            source: fields.source,
-            utm: { ...(fields.utm ?? {}) } as Record<string, string>,
-            stage: 'FIRST_TOUCH',
-            firstTouchAt: new Date(),
-            workflowId: leadWorkflowId(id),
-          }),
-        );
+        existing = await insertNewLead(tx, email, fields, fields.source, fields.utm, new Date());
         isNew = true;
       }
       const inserted = await tx

@@ -1,7 +1,8 @@
-import { Field, GraphQLISODateTime, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, GraphQLISODateTime, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { IsDate, IsEmail, IsEnum, IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsDate, IsEmail, IsEnum, IsOptional, IsString, IsUrl, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { ENGAGEMENT_TYPES } from '../../../../../libs/domain/src';
+import { LeadProfileInput } from '../../leads/dto/lead-profile.input';
 import { LeadSource } from '../../leads/dto/lead-source.enum';
 import { UtmInput } from '../../leads/dto/utm.input';
 
@@ -9,18 +10,7 @@ export const EngagementType = Object.fromEntries(ENGAGEMENT_TYPES.map((t) => [t,
 registerEnumType(EngagementType, { name: 'EngagementType', description: 'What the person did (web, email, events).' });
 
 @InputType({ description: 'Profile fields for a person Baton does not know yet (or enrichment of one it does).' })
-export class EngagementPersonInput {
-  @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 100) firstName?: string;
-  @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 100) lastName?: string;
-  @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 200) company?: string;
-  @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 200) title?: string;
-  @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 100) industry?: string;
-  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(10_000_000) companySize?: number;
-  @Field({ nullable: true })
-  @IsOptional()
-  @Matches(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code such as US or DE' })
-  country?: string;
-}
+export class EngagementPersonInput extends LeadProfileInput {}
 
 @InputType()
 export class RecordEngagementInput {
