@@ -200,6 +200,27 @@ describe('lead workflow: SLA clocks in business hours', () => {
   });
 });
 
+describe('lead workflow: time skipping', () => {
+  it('sleeps 14 days of a live lead\'s clocks in under 5 seconds of wall time', async () => {
+    const world = new FakeLeadWorld();
+    world.reps = [rep('rep-a'), rep('rep-b')];
+    await withWorker(world, async () => {
+      const h = await start(world);
+      await h.signal(engagementSignal, world.addEvent('PRICING_PAGE_VIEW', await now()));
+      await h.signal(engagementSignal, world.addEvent('COMPARISON_GUIDE_DOWNLOAD', await now()));
+      await until(h, (x) => x.ownerId !== null, 'routed');
+      const before = await env.currentTimeMs();
+      const wall = Date.now();
+      await env.sleep('14 days');
+      expect(Date.now() - wall).toBeLessThan(5000);
+      expect((await env.currentTimeMs()) - before).toBeGreaterThanOrEqual(14 * DAY);
+      // Time really passed for the workflow: its accept clock came due and breached.
+      await until(h, (x) => x.clocks.some((c) => c.kind === 'ACCEPT' && c.status === 'BREACHED'), 'accept breach');
+      await h.terminate();
+    });
+  });
+});
+
 describe('lead workflow: commands are validated', () => {
   it('refuses the wrong owner, unknown codes and missing notes, changing nothing', async () => {
     const world = new FakeLeadWorld();
