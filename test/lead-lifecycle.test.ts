@@ -160,6 +160,53 @@ describe('lead lifecycle over GraphQL against the real platform', () => {
     await anon.dispose();
   });
 
+  it('delivers the assignment to the rep\'s webhook (Slack-compatible) and makes the lead findable by search attributes', async () => {
+    const { createServer } = await import('node:http');
+    const received: { body: Record<string, unknown>; idempotencyKey: string | undefined }[] = [];
+    const server = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (d) => (raw += d));
+      req.on('end', () => {
+        received.push({ body: JSON.parse(raw), idempotencyKey: req.headers['idempotency-key'] as string | undefined });
+        res.writeHead(received.length === 1 ? 503 : 200).end(); // the first delivery fails and is retried
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const { leadId, owner } = await leadWithOwner(integration, 'hook');
+      const [target] = await sql("SELECT id FROM app_user WHERE role = 'SALES_REP' AND id <> $1 AND email LIKE '%@demo.baton.dev' ORDER BY email LIMIT 1", [owner]);
+      await sql('UPDATE app_user SET notification_webhook_url = $1 WHERE id = $2', [`http://127.0.0.1:${port}/hook`, target.id]);
+      try {
+        await gqlOk(`mutation($i: ReassignLeadInput!) { reassignLead(input: $i) { ownerId } }`, { i: { leadId, repId: target.id, reason: 'webhook check' } }, manager);
+        await eventually(async () => (received.some((r) => r.body.leadId === leadId) && received.length >= 2 ? true : undefined), 30_000, 'webhook delivery after a retry');
+      } finally {
+        await sql('UPDATE app_user SET notification_webhook_url = NULL WHERE id = $1', [target.id]);
+      }
+      expect(received[1].body).toMatchObject({ kind: 'LEAD_REASSIGNED', leadId, text: expect.stringContaining('reassigned to you') });
+      expect(received[1].idempotencyKey).toBe(received[0].idempotencyKey);
+      const [n] = await sql("SELECT webhook_status, webhook_attempts FROM notification WHERE lead_id = $1 AND kind = 'LEAD_REASSIGNED'", [leadId]);
+      expect(n).toMatchObject({ webhook_status: 'DELIVERED', webhook_attempts: 2 });
+
+      // The Temporal UI / CLI find the lead by owner and stage, without personal data.
+      const { Connection, Client } = await import('@temporalio/client');
+      const connection = await Connection.connect({ address: stack.temporalAddress() });
+      try {
+        const client = new Client({ connection });
+        const found = await eventually(async () => {
+          for await (const wf of client.workflow.list({ query: `BatonOwnerId = '${target.id}' AND BatonStage = 'MQL'` })) if (wf.workflowId === `lead:${leadId}`) return wf;
+          return undefined;
+        }, 20_000, 'visibility by search attributes');
+        const baton = Object.fromEntries(Object.entries(found.searchAttributes).filter(([k]) => k.startsWith('Baton')));
+        expect(baton).toEqual({ BatonKind: ['lead'], BatonStage: ['MQL'], BatonOwnerId: [target.id] }); // ids only, no personal data
+      } finally {
+        await connection.close();
+      }
+    } finally {
+      server.close();
+    }
+  });
+
   describe('worker crash mid-cadence', () => {
     // The replacement worker keeps serving later test files; global teardown stops it.
     let replacement: ChildProcess | undefined;
