@@ -176,12 +176,17 @@ describe('lead lifecycle over GraphQL against the real platform', () => {
       const port = (server.address() as { port: number }).port;
       const { leadId, owner } = await leadWithOwner(integration, 'hook');
       const [target] = await sql("SELECT id FROM app_user WHERE role = 'SALES_REP' AND id <> $1 AND email LIKE '%@demo.baton.dev' ORDER BY email LIMIT 1", [owner]);
-      await sql('UPDATE app_user SET notification_webhook_url = $1 WHERE id = $2', [`http://127.0.0.1:${port}/hook`, target.id]);
+      const revops = await tokenFor(DEMO('revops'));
+      const setHook = `mutation($i: UpdateRepRoutingInput!) { updateRepRouting(input: $i) { notificationWebhookUrl } }`;
+      const bad = await gql(setHook, { i: { repId: target.id, notificationWebhookUrl: 'ftp://nope' } }, revops);
+      expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'notificationWebhookUrl' });
+      const set = await gqlOk(setHook, { i: { repId: target.id, notificationWebhookUrl: `http://127.0.0.1:${port}/hook` } }, revops);
+      expect(set.updateRepRouting.notificationWebhookUrl).toBe(`http://127.0.0.1:${port}/hook`);
       try {
         await gqlOk(`mutation($i: ReassignLeadInput!) { reassignLead(input: $i) { ownerId } }`, { i: { leadId, repId: target.id, reason: 'webhook check' } }, manager);
         await eventually(async () => (received.some((r) => r.body.leadId === leadId) && received.length >= 2 ? true : undefined), 30_000, 'webhook delivery after a retry');
       } finally {
-        await sql('UPDATE app_user SET notification_webhook_url = NULL WHERE id = $1', [target.id]);
+        await gqlOk(setHook, { i: { repId: target.id, notificationWebhookUrl: '' } }, revops);
       }
       expect(received[1].body).toMatchObject({ kind: 'LEAD_REASSIGNED', leadId, text: expect.stringContaining('reassigned to you') });
       expect(received[1].idempotencyKey).toBe(received[0].idempotencyKey);

@@ -14,6 +14,7 @@ export function toRepType(u: UserEntity): RepType {
     managerId: u.managerId ?? undefined,
     maxOpenLeads: u.maxOpenLeads,
     routingWeight: u.routingWeight,
+    notificationWebhookUrl: u.notificationWebhookUrl ?? undefined,
     calendar: toCalendarType(u.calendar) ?? undefined,
   };
 }

@@ -45,6 +45,7 @@ export class RepsService {
     if (input.routingWeight !== undefined && input.routingWeight !== null) patch.routingWeight = input.routingWeight;
     if (input.teamId !== undefined) patch.teamId = input.teamId;
     if (input.managerId !== undefined) patch.managerId = input.managerId;
+    if (input.notificationWebhookUrl !== undefined && input.notificationWebhookUrl !== null) patch.notificationWebhookUrl = input.notificationWebhookUrl || null;
     if (calendar) patch.calendar = calendar as never; // a jsonb column: TypeORM serialises the object
     if (Object.keys(patch).length) await this.db.getRepository(UserEntity).update({ id: rep.id }, patch);
     return this.get(rep.id);

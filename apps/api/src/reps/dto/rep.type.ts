@@ -33,6 +33,7 @@ export class RepType {
   @Field(() => ID, { nullable: true, description: 'Direct manager; when absent the team\'s manager is escalated to.' }) managerId?: string;
   @Field(() => Int, { description: 'Routing skips the rep at this many open leads (MQL, SAL, SQL, OPPORTUNITY).' }) maxOpenLeads: number;
   @Field(() => Int, { description: 'Share in WEIGHTED_ROUND_ROBIN pools; 0 takes no turns.' }) routingWeight: number;
+  @Field({ nullable: true, description: 'Webhook the rep\'s notifications are also delivered to.' }) notificationWebhookUrl?: string;
   @Field(() => CalendarType, { nullable: true, description: 'Business hours; a rep without one is skipped by routing (no SLA clock could run).' }) calendar?: CalendarType;
 }
 
