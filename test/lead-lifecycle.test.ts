@@ -81,6 +81,15 @@ describe('lead lifecycle over GraphQL against the real platform', () => {
     const queue = await gqlOk(`{ myQueue { id } myNotifications { kind leadId } }`, {}, ownerToken);
     expect(queue.myQueue.map((l: { id: string }) => l.id)).not.toContain(leadId);
     expect(queue.myNotifications.filter((n: { leadId: string }) => n.leadId === leadId).map((n: { kind: string }) => n.kind)).toEqual(['LEAD_ASSIGNED']);
+
+    // Engagement after the close is kept for the numbers but never reopens the lifecycle.
+    const [{ email }] = await sql('SELECT email FROM lead WHERE id = $1', [leadId]);
+    const late = await gqlOk(RECORD, { i: { email, type: 'DEMO_REQUEST', occurredAt: new Date().toISOString(), idempotencyKey: `late-${unique()}` } }, integration);
+    expect(late.recordEngagement).toMatchObject({ leadId, recorded: true, leadCreated: false });
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = await sql('SELECT to_stage FROM stage_transition WHERE lead_id = $1', [leadId]);
+    expect(after).toHaveLength(7);
+    expect((await sql('SELECT stage FROM lead WHERE id = $1', [leadId]))[0].stage).toBe('CLOSED_WON');
   });
 
   it('a rejected lead records its code and goes back to marketing nurture', async () => {

@@ -194,7 +194,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     s.queue = null;
     upsertSearchAttributes({ BatonOwnerId: [newRep.id] });
     await store.projectLead({ leadId, patch: { ownerId: newRep.id, routedAt: at.toISOString() } });
-    if (previous) await transition(s.stage, actor, reason, { fromOwnerId: previous.id, toOwnerId: newRep.id });
+    // A reassignment (or a manager taking a lead out of the queue) is on the timeline with who and why.
+    if (previous || actor.role !== 'SYSTEM') await transition(s.stage, actor, reason, { fromOwnerId: previous?.id ?? null, toOwnerId: newRep.id });
     const terms = definition!.content.sla;
     if (s.stage === 'MQL') {
       startClock('ACCEPT', at, slaDueAt('ACCEPT', terms, newRep.calendar, at), async () => {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Client, WorkflowIdConflictPolicy } from '@temporalio/client';
+import { Client, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import { DataSource, EntityManager } from 'typeorm';
 import { engagementSignal, ErrorCode, LEAD_TASK_QUEUE, LeadWorkflowInput } from '../../../../libs/contracts/src';
 import { EngagementEventEntity, IngestReceiptEntity, LeadEntity } from '../../../../libs/persistence/src';
@@ -96,9 +96,13 @@ export class EngagementService {
         signal: engagementSignal,
         signalArgs: [{ eventId: event.id, type: event.type, occurredAt: event.occurredAt.toISOString() }],
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        // A lead's lifecycle runs once: a closed lead is never restarted from FIRST_TOUCH.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         searchAttributes: { BatonKind: ['lead'], BatonStage: [lead.stage] },
       });
     } catch (e) {
+      // The lifecycle closed between our read and the signal: the event is kept, not delivered.
+      if ((e as Error).name === 'WorkflowExecutionAlreadyStartedError') return;
       this.logger.error(`signal failed for lead ${lead.id}: ${(e as Error).message}`);
       throw domainError(ErrorCode.UNAVAILABLE, 'The event was saved but the lead workflow could not be reached; retry with the same idempotencyKey', { leadId: lead.id });
     }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Client, WorkflowIdConflictPolicy } from '@temporalio/client';
+import { Client, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import { createHash } from 'node:crypto';
 import { insertNewLead } from './lead.factory';
 import { DataSource, In } from 'typeorm';
@@ -79,6 +79,8 @@ export class LeadsService {
         workflowId: lead.workflowId,
         args: [args],
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        // A lead's lifecycle runs once: a closed lead is never restarted from FIRST_TOUCH.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         searchAttributes: { BatonKind: ['lead'], BatonStage: ['FIRST_TOUCH'] },
       });
     } catch (e) {
