@@ -16,3 +16,5 @@ export * from './kpi/stats';
 export * from './kpi/formulas';
 export * from './kpi/targets';
 export * from './attribution/models';
+export * from './stage-definition/diff';
+export * from './stage-definition/what-if';
