@@ -44,7 +44,8 @@ describe('lead lifecycle over GraphQL against the real platform', () => {
       return d.handoffBrief?.slaClocks.length === 2 ? d : undefined;
     }, 20_000, 'the handoff clocks');
     expect(detail.stageHistory.map((t: { toStage: string }) => t.toStage)).toEqual(['FIRST_TOUCH', 'ENGAGED', 'MQL']);
-    expect(detail.stageHistory[2]).toMatchObject({ actorRole: 'SYSTEM', definitionVersion: 1 });
+    const [{ version: activeVersion }] = await sql("SELECT version FROM stage_definition WHERE status = 'ACTIVE'");
+    expect(detail.stageHistory[2]).toMatchObject({ actorRole: 'SYSTEM', definitionVersion: activeVersion });
     expect(detail.handoffBrief.contentConsumed).toContain('Baton vs Spreadsheet');
     expect(detail.handoffBrief.slaClocks.map((c: { kind: string }) => c.kind).sort()).toEqual(['ACCEPT', 'FIRST_TOUCH_STANDARD']);
     expect(detail.intentScore.breakdown[0]).toMatchObject({ type: 'COMPARISON_GUIDE_DOWNLOAD', points: 20 });

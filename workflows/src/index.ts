@@ -1,2 +1,3 @@
 // The workflow bundle's entry point: every workflow type the worker registers.
 export { leadWorkflow } from './lead.workflow';
+export { stageDefinitionApprovalWorkflow } from './stage-definition-approval.workflow';

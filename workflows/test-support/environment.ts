@@ -1,4 +1,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { ensureSearchAttributes } from '../../libs/runtime/src/search-attributes';
 
 /**
@@ -8,7 +11,9 @@ import { ensureSearchAttributes } from '../../libs/runtime/src/search-attributes
  * as on a real namespace, since the workflows upsert them.
  */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  const path = process.env.TEMPORAL_TEST_SERVER_PATH;
+  // `npx jest` without `npm test`: use the launcher provisioning cached, if any.
+  const cached = join(process.env.BATON_CACHE_DIR || join(homedir(), '.cache', 'baton'), 'test-server', 'temporal-test-server');
+  const path = process.env.TEMPORAL_TEST_SERVER_PATH || (existsSync(cached) ? cached : undefined);
   const env = await TestWorkflowEnvironment.createTimeSkipping(path ? { server: { executable: { type: 'existing-path', path } } } : {});
   await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;

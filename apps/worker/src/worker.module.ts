@@ -4,9 +4,10 @@ import { dataSourceOptions } from '../../../libs/persistence/src';
 import type { BatonConfig } from '../../../libs/runtime/src';
 import { LeadStoreActivities } from './activities/lead-store.activities';
 import { NotificationActivitiesImpl } from './activities/notification.activities';
+import { StageDefinitionActivitiesImpl } from './activities/stage-definition.activities';
 import { RoutingActivitiesImpl } from './activities/routing.activities';
 
-export const ACTIVITY_PROVIDERS = [LeadStoreActivities, NotificationActivitiesImpl, RoutingActivitiesImpl];
+export const ACTIVITY_PROVIDERS = [LeadStoreActivities, NotificationActivitiesImpl, StageDefinitionActivitiesImpl, RoutingActivitiesImpl];
 
 /** The worker's Nest application context: configuration, database and activity providers. */
 @Module({})

@@ -3,3 +3,4 @@ export * from './errors';
 export * from './roles';
 export * from './lead-workflow';
 export * from './lead-activities';
+export * from './stage-definition-workflow';

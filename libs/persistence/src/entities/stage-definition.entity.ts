@@ -14,4 +14,21 @@ export class StageDefinitionEntity {
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt: Date;
   @Column({ type: 'timestamptz', name: 'activated_at', nullable: true }) activatedAt: Date | null;
   @Column({ type: 'timestamptz', name: 'superseded_at', nullable: true }) supersededAt: Date | null;
+  @Column({ type: 'int', name: 'based_on_version', nullable: true }) basedOnVersion: number | null;
+  @Column({ type: 'text', name: 'proposed_by', nullable: true }) proposedBy: string | null;
+  @Column({ type: 'timestamptz', name: 'proposed_at', nullable: true }) proposedAt: Date | null;
+  @Column({ type: 'uuid', array: true, name: 'approver_ids', nullable: true }) approverIds: string[] | null;
+  @Column({ type: 'timestamptz', nullable: true }) deadline: Date | null;
+  @Column({ type: 'timestamptz', name: 'closed_at', nullable: true }) closedAt: Date | null;
+}
+
+/** One approver's decision on a proposed version: the audit trail of who approved what, when, why. */
+@Entity('stage_definition_approval')
+export class StageDefinitionApprovalEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'uuid', name: 'definition_id' }) definitionId: string;
+  @Column({ type: 'uuid', name: 'approver_id' }) approverId: string;
+  @Column({ type: 'text' }) decision: 'APPROVED' | 'CHANGES_REQUESTED';
+  @Column({ type: 'text' }) comment: string;
+  @Column({ type: 'timestamptz', name: 'decided_at' }) decidedAt: Date;
 }
