@@ -18,7 +18,8 @@ export default tseslint.config(
   {
     // Workflow code runs in Temporal's deterministic sandbox.
     files: ['workflows/src/**/*.ts'],
-    ignores: ['workflows/**/*.test.ts', 'workflows/test-support/**'],
+    // Tests drive workflows from outside the sandbox (client, worker, test server).
+    ignores: ['workflows/**/*.test.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

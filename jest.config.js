@@ -8,7 +8,7 @@ module.exports = {
   testTimeout: 90_000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'] },
-    { ...base, displayName: 'workflow', testMatch: ['<rootDir>/workflows/**/*.test.ts'] },
+    { ...base, displayName: 'workflow', testMatch: ['<rootDir>/workflows/**/*.test.ts'], globalSetup: '<rootDir>/test/support/workflow/global-setup.mjs' },
     {
       ...base,
       displayName: 'system',

@@ -1,5 +1,6 @@
 import { ChildProcess } from 'node:child_process';
 import { signWebhook } from '../apps/api/src/engagement/engagement-webhook.controller';
+import { DEV_WEBHOOK_SECRET } from '../libs/runtime/src/config';
 import { DEMO, eventually, gql, gqlOk, killWorker, sql, stack, startWorker, tokenFor } from './support/system';
 
 const RECORD = `mutation($i: RecordEngagementInput!) { recordEngagement(input: $i) { eventId leadId recorded leadCreated } }`;
@@ -9,7 +10,6 @@ const DETAIL = `query($id: ID!) { lead(id: $id) { id stage ownerId intentScore {
   opportunity { amount status closeReason } stageHistory { fromStage toStage reason actorRole definitionVersion } } }`;
 
 const unique = () => `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-const WEBHOOK_SECRET = 'baton-dev-webhook-secret';
 
 /** A fitting EMEA SaaS lead (not hot, so routing does not depend on the time of day). */
 function person() {
@@ -112,19 +112,19 @@ describe('lead lifecycle over GraphQL against the real platform', () => {
     const post = (raw: string, ts: number, sig: string) => fetch(`${stack.apiUrl}/webhooks/engagement`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-baton-timestamp': String(ts), 'x-baton-signature': sig }, body: raw });
     const now = Math.floor(Date.now() / 1000);
 
-    const first = await post(body, now, signWebhook(WEBHOOK_SECRET, now, body));
+    const first = await post(body, now, signWebhook(DEV_WEBHOOK_SECRET, now, body));
     expect(first.status).toBe(202);
     const firstBody = (await first.json()) as { eventId: string; leadId: string };
     expect(firstBody).toMatchObject({ recorded: true, leadCreated: true });
-    const again = await post(body, now, signWebhook(WEBHOOK_SECRET, now, body));
+    const again = await post(body, now, signWebhook(DEV_WEBHOOK_SECRET, now, body));
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ recorded: false, eventId: firstBody.eventId });
     expect(await sql('SELECT 1 FROM engagement_event WHERE lead_id = $1', [firstBody.leadId])).toHaveLength(1);
 
     expect((await post(body, now, signWebhook('wrong-secret', now, body))).status).toBe(401);
-    expect((await post(body, now - 3600, signWebhook(WEBHOOK_SECRET, now - 3600, body))).status).toBe(401);
+    expect((await post(body, now - 3600, signWebhook(DEV_WEBHOOK_SECRET, now - 3600, body))).status).toBe(401);
     const bad = JSON.stringify({ email: 'nope', type: 'TELEPATHY', occurredAt: 'yesterday', idempotencyKey: 'short' });
-    const badRes = await post(bad, now, signWebhook(WEBHOOK_SECRET, now, bad));
+    const badRes = await post(bad, now, signWebhook(DEV_WEBHOOK_SECRET, now, bad));
     expect(badRes.status).toBe(400);
     const err = ((await badRes.json()) as { error: { code: string; violations: { field: string }[] } }).error;
     expect(err.code).toBe('BAD_USER_INPUT');

@@ -18,14 +18,6 @@ export const TEST_SERVER_ARTIFACT = 'temporal-test-server';
 export const TEST_SERVER_VERSION = '1.38.0';
 export const TEST_SERVER_MAIN_CLASS = 'io.temporal.testserver.TestServer';
 
-/** Search attributes Baton's workflows upsert; registered on every dev server start. */
-export const BATON_SEARCH_ATTRIBUTES = [
-  { name: 'BatonStage', type: 'Keyword' },
-  { name: 'BatonOwnerId', type: 'Keyword' },
-  { name: 'BatonSlaBreached', type: 'Bool' },
-  { name: 'BatonKind', type: 'Keyword' },
-];
-
 const requireFromHere = createRequire(import.meta.url);
 const noop = () => {};
 
@@ -255,11 +247,12 @@ function testServerPom() {
 
 /**
  * Start `temporal server start-dev` on loopback, persisted to `dbFile`, and wait until its
- * frontend answers. The caller owns the process: call stop().
+ * frontend answers. The caller owns the process: call stop(). Baton's search attributes
+ * are registered by the API and the worker at start-up (libs/runtime), as on any server.
  *
  * @param {{
  *   cliPath: string, dbFile: string, port?: number, uiPort?: number, namespace?: string,
- *   searchAttributes?: { name: string, type: string }[], log?: (msg: string) => void,
+ *   log?: (msg: string) => void,
  *   startTimeoutMs?: number,
  * }} options  port 0/undefined = any free port; uiPort undefined = headless (no UI)
  * @returns {Promise<{ address: string, uiUrl: string | null, pid: number, stop: () => Promise<void> }>}
@@ -270,7 +263,6 @@ export async function startTemporalDevServer({
   port,
   uiPort,
   namespace = 'default',
-  searchAttributes = BATON_SEARCH_ATTRIBUTES,
   log = noop,
   startTimeoutMs = 60_000,
 }) {
@@ -294,7 +286,6 @@ export async function startTemporalDevServer({
   ];
   if (uiPort) args.push('--ui-ip', '127.0.0.1', '--ui-port', String(uiPort));
   else args.push('--headless');
-  for (const { name, type } of searchAttributes) args.push('--search-attribute', `${name}=${type}`);
 
   const child = spawn(cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const address = `127.0.0.1:${grpcPort}`;

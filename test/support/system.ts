@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
 import { signToken } from '../../apps/api/src/auth/token.service';
+import { DEV_JWT_SECRET } from '../../libs/runtime/src/config';
 
 /** The running platform the system tests talk to (started by global-setup.mjs). */
 export const stack = {
@@ -15,7 +16,6 @@ export const stack = {
   temporalAddress: () => process.env.BATON_TEST_TEMPORAL_ADDRESS!,
 };
 
-const DEV_JWT_SECRET = 'baton-dev-secret-do-not-use-in-production';
 
 export interface GqlResult<T = Record<string, any>> {
   data?: T | null;

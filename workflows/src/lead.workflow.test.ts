@@ -1,6 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import {
   acceptLeadUpdate,
   disqualifyLeadUpdate,
@@ -12,31 +12,24 @@ import {
 } from '../../libs/contracts/src/lead-workflow';
 import { Actor } from '../../libs/contracts/src/roles';
 import { addLocalDays, localDateOf, weekdayOf, zonedTimeToInstant } from '../../libs/domain/src';
-import { createTimeSkippingEnv } from '../test-support/environment';
-import { FakeLeadWorld, officeHours } from '../test-support/fake-activities';
+import { FakeLeadWorld, officeHours } from '../../test/support/workflow/fake-lead-activities';
+import { useTimeSkipping } from '../../test/support/workflow/time-skipping';
 import { leadWorkflow } from './lead.workflow';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const BERLIN = 'Europe/Berlin';
 
-// A fresh time-skipping server per test: time skipped in one test never leaks into another.
+const ts = useTimeSkipping();
 let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-beforeAll(async () => {
-  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./index') });
-}, 120_000);
-beforeEach(async () => {
-  env = await createTimeSkippingEnv();
-}, 60_000);
-afterEach(async () => {
-  await env?.teardown();
+beforeEach(() => {
+  env = ts.env();
 });
 
 let seq = 0;
 async function withWorker<T>(world: FakeLeadWorld, fn: () => Promise<T>): Promise<T> {
   const taskQueue = `lead-test-${++seq}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: world.activities() });
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: ts.bundle(), activities: world.activities() });
   (world as unknown as { taskQueue: string }).taskQueue = taskQueue;
   return worker.runUntil(fn);
 }

@@ -10,7 +10,6 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
-  BusinessCalendar,
   cadenceProgress,
   canDisqualify,
   DisqualificationReason,
@@ -537,4 +536,3 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   upsertSearchAttributes({ BatonStage: [s.stage] });
 }
 
-export type { BusinessCalendar };

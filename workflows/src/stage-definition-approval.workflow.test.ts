@@ -1,6 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import {
   ApprovalDecision,
   approveStageDefinitionUpdate,
@@ -9,19 +9,13 @@ import {
   stageDefinitionApprovalQuery,
 } from '../../libs/contracts/src/stage-definition-workflow';
 import { Actor } from '../../libs/contracts/src/roles';
-import { createTimeSkippingEnv } from '../test-support/environment';
+import { useTimeSkipping } from '../../test/support/workflow/time-skipping';
 import { stageDefinitionApprovalWorkflow } from './stage-definition-approval.workflow';
 
+const ts = useTimeSkipping();
 let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-beforeAll(async () => {
-  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./index') });
-}, 120_000);
-beforeEach(async () => {
-  env = await createTimeSkippingEnv();
-}, 60_000);
-afterEach(async () => {
-  await env?.teardown();
+beforeEach(() => {
+  env = ts.env();
 });
 
 class FakeDefinitions {
@@ -47,7 +41,7 @@ let seq = 0;
 
 async function run<T>(fake: FakeDefinitions, fn: (h: Awaited<ReturnType<typeof startApproval>>) => Promise<T>): Promise<T> {
   const taskQueue = `approval-${++seq}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: fake.activities() });
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: ts.bundle(), activities: fake.activities() });
   return worker.runUntil(async () => fn(await startApproval(taskQueue)));
 }
 

@@ -22,6 +22,18 @@ export const LEAD_STAGES = [
 ] as const;
 export type LeadStage = (typeof LEAD_STAGES)[number];
 
+/**
+ * Stages in which a lead is owned by a rep and takes their time: routed and awaiting a
+ * decision (MQL) or being worked. What a rep's queue lists and what capacity counts.
+ */
+export const OPEN_LEAD_STAGES = ['MQL', 'SAL', 'SQL', 'OPPORTUNITY'] as const satisfies readonly LeadStage[];
+
+/**
+ * Stages in which the lead's lifecycle workflow has ended (a recycled lead is RECYCLED, not
+ * REJECTED or DISQUALIFIED): later engagement is stored but does not reopen it.
+ */
+export const CLOSED_LEAD_STAGES = ['CLOSED_WON', 'CLOSED_LOST', 'REJECTED', 'DISQUALIFIED'] as const satisfies readonly LeadStage[];
+
 /** The stages after a won deal (the CUSTOMER part of the lifecycle). */
 export const CUSTOMER_STAGES = ['ONBOARDING', 'RETAINED', 'EXPANDED', 'CHURNED'] as const satisfies readonly LeadStage[];
 export type CustomerStage = (typeof CUSTOMER_STAGES)[number];

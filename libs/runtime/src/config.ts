@@ -22,8 +22,9 @@ export interface BatonConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
-const DEV_JWT_SECRET = 'baton-dev-secret-do-not-use-in-production';
-const DEV_WEBHOOK_SECRET = 'baton-dev-webhook-secret';
+/** Development defaults, refused in production; tests sign with them too. */
+export const DEV_JWT_SECRET = 'baton-dev-secret-do-not-use-in-production';
+export const DEV_WEBHOOK_SECRET = 'baton-dev-webhook-secret';
 
 function int(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, max: number): number {
   const raw = env[name];

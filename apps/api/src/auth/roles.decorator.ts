@@ -10,3 +10,6 @@ export const PUBLIC_KEY = 'baton:public';
  */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+/** Every human role: the people who read leads and definitions (integrations only write). */
+export const HUMAN_ROLES = ['MARKETING', 'SALES_REP', 'SALES_MANAGER', 'REVOPS', 'EXECUTIVE', 'ADMIN'] as const satisfies readonly Role[];

@@ -3,14 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Client, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import { DataSource, EntityManager } from 'typeorm';
 import { engagementSignal, ErrorCode, LEAD_TASK_QUEUE, LeadWorkflowInput } from '../../../../libs/contracts/src';
+import { CLOSED_LEAD_STAGES } from '../../../../libs/domain/src';
 import { EngagementEventEntity, IngestReceiptEntity, LeadEntity } from '../../../../libs/persistence/src';
 import { badInput, domainError } from '../common/errors';
 import { insertNewLead, missingProfilePatch } from '../leads/lead.factory';
-import { requestHash } from '../leads/leads.service';
+import { requestHash } from '../common/request-hash';
 import { RecordEngagementInput, RecordEngagementPayload } from './dto/record-engagement.input';
-
-/** Stages in which the lead's workflow has ended (recycled leads are RECYCLED, not these). */
-const CLOSED_STAGES = ['CLOSED_WON', 'CLOSED_LOST', 'REJECTED', 'DISQUALIFIED'];
 
 /** Events up to this far ahead of the server clock are accepted (sender clock skew). */
 const MAX_FUTURE_SKEW_MS = 5 * 60_000;
@@ -66,7 +64,7 @@ export class EngagementService {
     if (!result) return this.record(input, via);
 
     // A lead whose lifecycle has closed keeps the event (KPIs, attribution) without reopening it.
-    if (CLOSED_STAGES.includes(result.lead.stage)) return { eventId: result.event.id, leadId: result.lead.id, recorded: result.recorded, leadCreated: false };
+    if ((CLOSED_LEAD_STAGES as readonly string[]).includes(result.lead.stage)) return { eventId: result.event.id, leadId: result.lead.id, recorded: result.recorded, leadCreated: false };
     // Signal (and start if needed) even on a replay: a first attempt that committed but
     // could not reach Temporal is completed by the retry, so no accepted event is lost.
     await this.signal(result.lead, result.event);

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import {
   acceptLeadUpdate,
   closeOpportunityUpdate,
   disqualifyLeadUpdate,
-  ErrorCode,
   LeadWorkflowState,
   logTouchUpdate,
   qualifyLeadUpdate,
@@ -15,7 +14,8 @@ import {
 } from '../../../../libs/contracts/src';
 import { LeadEntity } from '../../../../libs/persistence/src';
 import type { Principal } from '../auth/auth.types';
-import { badInput, domainError, notFound } from '../common/errors';
+import { notFound } from '../common/errors';
+import { toGraphQLError } from '../common/workflow-errors';
 
 type Update = typeof acceptLeadUpdate | typeof rejectLeadUpdate | typeof logTouchUpdate | typeof qualifyLeadUpdate | typeof disqualifyLeadUpdate | typeof reassignLeadUpdate | typeof closeOpportunityUpdate;
 
@@ -38,17 +38,4 @@ export class LeadCommandsService {
       throw toGraphQLError(e);
     }
   }
-}
-
-export function toGraphQLError(e: unknown): Error {
-  if (e instanceof WorkflowUpdateFailedError) {
-    const cause = e.cause as { type?: string; message?: string; details?: unknown[] } | undefined;
-    const code = (cause?.type ?? ErrorCode.INVALID_TRANSITION) as ErrorCode;
-    const violations = (cause?.details ?? []) as { field: string; rule: string; message: string }[];
-    if (code === ErrorCode.BAD_USER_INPUT && violations.length) return badInput(violations);
-    return domainError(Object.values(ErrorCode).includes(code) ? code : ErrorCode.INVALID_TRANSITION, cause?.message ?? 'The command was refused', violations[0] ? { field: violations[0].field, rule: violations[0].rule } : {});
-  }
-  const name = (e as Error)?.name;
-  if (name === 'WorkflowNotFoundError') return domainError(ErrorCode.INVALID_TRANSITION, 'The lead\'s lifecycle has ended; it accepts no further commands');
-  return domainError(ErrorCode.UNAVAILABLE, `The lead workflow could not be reached: ${(e as Error)?.message}`);
 }

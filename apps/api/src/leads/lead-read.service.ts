@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { cadenceProgress, EngagementType, scoreIntent, StageDefinitionContent, TouchChannel } from '../../../../libs/domain/src';
+import { cadenceProgress, EngagementType, OPEN_LEAD_STAGES, scoreIntent, StageDefinitionContent, TouchChannel } from '../../../../libs/domain/src';
 import {
   CadenceStepEntity,
   EngagementEventEntity,
@@ -17,8 +17,6 @@ import type { Principal } from '../auth/auth.types';
 import { badInput, notFound } from '../common/errors';
 import { LeadsFilterInput, PageInput, SlaStatusFilter } from './dto/leads-filter.input';
 
-/** Stages in which a lead sits in a rep's queue. */
-export const OPEN_SALES_STAGES = ['MQL', 'SAL', 'SQL', 'OPPORTUNITY'];
 
 const encodeCursor = (createdAt: Date, id: string) => Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
@@ -65,7 +63,7 @@ export class LeadReadService {
       .getRepository(LeadEntity)
       .createQueryBuilder('l')
       .where('l.owner_id = :id', { id: principal.userId })
-      .andWhere('l.stage IN (:...stages)', { stages: OPEN_SALES_STAGES })
+      .andWhere('l.stage IN (:...stages)', { stages: [...OPEN_LEAD_STAGES] })
       .orderBy('l.next_due_at', 'ASC', 'NULLS LAST')
       .addOrderBy('l.routed_at', 'ASC')
       .limit(first)

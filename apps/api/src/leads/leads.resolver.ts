@@ -11,7 +11,7 @@ import {
 } from '../../../../libs/contracts/src';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/auth.types';
-import { Roles } from '../auth/roles.decorator';
+import { HUMAN_ROLES, Roles } from '../auth/roles.decorator';
 import { assertUuid } from '../common/errors';
 import { loaderFor } from '../common/loaders';
 import { CaptureLeadInput } from './dto/capture-lead.input';
@@ -35,7 +35,6 @@ import { LeadReadService } from './lead-read.service';
 import { toBrief, toClock, toLeadType, toStageTransitionType } from './lead.mapper';
 import { LeadsService } from './leads.service';
 
-const READERS = ['MARKETING', 'SALES_REP', 'SALES_MANAGER', 'REVOPS', 'EXECUTIVE', 'ADMIN'] as const;
 const SALES = ['SALES_REP', 'SALES_MANAGER', 'REVOPS', 'ADMIN'] as const;
 
 const payload = (s: LeadWorkflowState): LeadCommandPayload => ({
@@ -69,13 +68,13 @@ export class LeadsResolver {
 
   // ------------------------------------------------------------------ reads
   @Query(() => LeadType)
-  @Roles(...READERS)
+  @Roles(...HUMAN_ROLES)
   async lead(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<LeadType> {
     return toLeadType(await this.leadsService.getLead(principal, id));
   }
 
   @Query(() => LeadConnection, { description: 'Leads, newest first, filtered by stage, owner, SLA status and source. Reps see their own.' })
-  @Roles(...READERS)
+  @Roles(...HUMAN_ROLES)
   async leads(@CurrentPrincipal() principal: Principal, @Args('filter', { nullable: true }) filter?: LeadsFilterInput, @Args('page', { nullable: true }) page?: PageInput): Promise<LeadConnection> {
     const c = await this.read.list(principal, filter ?? {}, page ?? { first: 25 });
     return { ...c, edges: c.edges.map((e) => ({ cursor: e.cursor, node: toLeadType(e.node) })) };
@@ -88,14 +87,14 @@ export class LeadsResolver {
   }
 
   @Query(() => [NotificationType], { description: 'The caller\'s in-app inbox, newest first.' })
-  @Roles(...READERS)
+  @Roles(...HUMAN_ROLES)
   async myNotifications(@CurrentPrincipal() principal: Principal, @Args('unreadOnly', { defaultValue: false }) unreadOnly: boolean, @Args('first', { type: () => Int, defaultValue: 50 }) first: number): Promise<NotificationType[]> {
     const rows = await this.read.notifications(principal, unreadOnly, Math.min(Math.max(first, 1), 200));
     return rows.map((n) => ({ ...n, leadId: n.leadId ?? undefined, readAt: n.readAt ?? undefined }));
   }
 
   @Mutation(() => NotificationType)
-  @Roles(...READERS)
+  @Roles(...HUMAN_ROLES)
   async markNotificationRead(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<NotificationType> {
     assertUuid('id', id);
     const n = await this.read.markNotificationRead(principal, id);

@@ -1,22 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Client, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
-import { createHash } from 'node:crypto';
 import { insertNewLead } from './lead.factory';
 import { DataSource, In } from 'typeorm';
 import { ErrorCode, LEAD_TASK_QUEUE, LeadWorkflowInput, profileChangedSignal } from '../../../../libs/contracts/src';
 import { IngestReceiptEntity, LeadEntity, StageTransitionEntity } from '../../../../libs/persistence/src';
 import { assertUuid, badInput, domainError, notFound } from '../common/errors';
+import { requestHash } from '../common/request-hash';
 import { UpdateLeadProfileInput } from './dto/update-lead-profile.input';
 import type { Principal } from '../auth/auth.types';
 import { assertCanReadLead } from '../auth/lead-access';
 import { CaptureLeadInput } from './dto/capture-lead.input';
-
-/** A stable fingerprint of a request, so a reused idempotency key with other content is refused. */
-export function requestHash(payload: unknown): string {
-  const canonical = JSON.stringify(payload, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
-  return createHash('sha256').update(canonical).digest('hex');
-}
 
 @Injectable()
 export class LeadsService {

@@ -5,7 +5,8 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { FieldViolation } from '../../../../libs/contracts/src';
 import { OutOfOfficeEntity, TeamEntity, UserEntity } from '../../../../libs/persistence/src';
 import { assertUuid, badInput, notFound } from '../common/errors';
-import { LEAD_OWNER_ROLES, OPEN_LEAD_STAGES } from '../../../../libs/persistence/src/routing/routing-input.loader';
+import { OPEN_LEAD_STAGES } from '../../../../libs/domain/src';
+import { LEAD_OWNER_ROLES } from '../../../../libs/persistence/src/routing/routing-input.loader';
 import { calendarFromInput } from './calendar.mapper';
 import { AddOutOfOfficeInput } from './dto/add-out-of-office.input';
 import { UpdateRepRoutingInput } from './dto/update-rep-routing.input';

@@ -1,10 +1,9 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Principal } from '../auth/auth.types';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
-import { Roles } from '../auth/roles.decorator';
+import { HUMAN_ROLES, Roles } from '../auth/roles.decorator';
 import { JSONScalar } from '../common/json.scalar';
 import { loaderFor } from '../common/loaders';
-import { StageDefinitionEntity } from '../../../../libs/persistence/src';
 import {
   CreateStageDefinitionDraftInput,
   DefinitionChangeType,
@@ -14,44 +13,29 @@ import {
   StageDefinitionSimulationType,
   StageDefinitionType,
 } from './dto/stage-definition.types';
+import { toStageDefinitionType as toType } from './stage-definition.mapper';
 import { StageDefinitionsService } from './stage-definitions.service';
 
-const READERS = ['MARKETING', 'SALES_REP', 'SALES_MANAGER', 'REVOPS', 'EXECUTIVE', 'ADMIN'] as const;
 
-const toType = (d: StageDefinitionEntity): StageDefinitionType => ({
-  id: d.id,
-  version: d.version,
-  status: d.status,
-  content: d.content,
-  createdBy: d.createdBy,
-  createdAt: d.createdAt,
-  basedOnVersion: d.basedOnVersion ?? undefined,
-  proposedBy: d.proposedBy ?? undefined,
-  proposedAt: d.proposedAt ?? undefined,
-  approverIds: d.approverIds ?? undefined,
-  deadline: d.deadline ?? undefined,
-  activatedAt: d.activatedAt ?? undefined,
-  supersededAt: d.supersededAt ?? undefined,
-});
 
 @Resolver(() => StageDefinitionType)
 export class StageDefinitionsResolver {
   constructor(private readonly definitions: StageDefinitionsService) {}
 
   @Query(() => [StageDefinitionType], { description: 'Every version, newest first.' })
-  @Roles(...READERS)
+  @Roles(...HUMAN_ROLES)
   async stageDefinitions(): Promise<StageDefinitionType[]> {
     return (await this.definitions.list()).map(toType);
   }
 
   @Query(() => StageDefinitionType)
-  @Roles(...READERS)
+  @Roles(...HUMAN_ROLES)
   async stageDefinition(@Args('id', { type: () => ID }) id: string): Promise<StageDefinitionType> {
     return toType(await this.definitions.get(id));
   }
 
   @Query(() => StageDefinitionType)
-  @Roles(...READERS)
+  @Roles(...HUMAN_ROLES)
   async activeStageDefinition(): Promise<StageDefinitionType> {
     return toType(await this.definitions.active());
   }

@@ -14,7 +14,7 @@ import { diffStageDefinitions, EngagementType, simulateDefinitions, SimLead, siz
 import { StageDefinitionApprovalEntity, StageDefinitionEntity, UserEntity } from '../../../../libs/persistence/src';
 import type { Principal } from '../auth/auth.types';
 import { assertUuid, badInput, domainError, notFound } from '../common/errors';
-import { toGraphQLError } from '../leads/lead-commands.service';
+import { toGraphQLError } from '../common/workflow-errors';
 
 /**
  * Versioned handoff contracts: drafts are edited by RevOps or marketing ops, validated as a

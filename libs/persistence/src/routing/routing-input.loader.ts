@@ -3,6 +3,7 @@ import {
   BusinessCalendar,
   chooseRep,
   DEFAULT_STAGE_DEFINITION_V1,
+  OPEN_LEAD_STAGES,
   RepPool,
   regionOfCountry,
   RoutingDecision,
@@ -29,15 +30,9 @@ import {
 /*
  * Loading the facts routing decides on, shared by the worker's `routeLead` activity (which
  * locks and writes) and the API's `previewRouting` (a dry run). Plain TypeORM over an
- * EntityManager, no Nest: it belongs in libs/persistence and lives here only until it moves.
+ * EntityManager, no Nest.
  */
 
-/**
- * Stages in which an owned lead occupies a rep's capacity: awaiting acceptance (MQL) and
- * being worked (SAL, SQL, OPPORTUNITY). INCOMPLETE and earlier have no owner yet; closed,
- * rejected, disqualified, recycled and customer stages no longer need the rep's time.
- */
-export const OPEN_LEAD_STAGES = ['MQL', 'SAL', 'SQL', 'OPPORTUNITY'] as const;
 
 /** Roles that may own a lead (a manager can be the fallback owner). */
 export const LEAD_OWNER_ROLES = ['SALES_REP', 'SALES_MANAGER'] as const;

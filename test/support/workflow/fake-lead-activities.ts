@@ -8,8 +8,8 @@ import type {
   RouteLeadInput,
   RouteLeadResult,
   RoutingActivities,
-} from '../../libs/contracts/src/lead-activities';
-import { BusinessCalendar, DEFAULT_STAGE_DEFINITION_V1, StageDefinitionContent } from '../../libs/domain/src';
+} from '../../../libs/contracts/src/lead-activities';
+import { BusinessCalendar, DEFAULT_STAGE_DEFINITION_V1, StageDefinitionContent } from '../../../libs/domain/src';
 
 type Activities = LeadActivities & RoutingActivities & NotificationActivities;
 

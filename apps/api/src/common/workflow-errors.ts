@@ -1,0 +1,20 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ErrorCode } from '../../../../libs/contracts/src';
+import { badInput, domainError } from './errors';
+
+/**
+ * A refused or failed workflow update as a typed GraphQL error: the workflow's validators
+ * raise ApplicationFailures whose type is our ErrorCode and whose details name the fields.
+ */
+export function toGraphQLError(e: unknown): Error {
+  if (e instanceof WorkflowUpdateFailedError) {
+    const cause = e.cause as { type?: string; message?: string; details?: unknown[] } | undefined;
+    const code = (cause?.type ?? ErrorCode.INVALID_TRANSITION) as ErrorCode;
+    const violations = (cause?.details ?? []) as { field: string; rule: string; message: string }[];
+    if (code === ErrorCode.BAD_USER_INPUT && violations.length) return badInput(violations);
+    return domainError(Object.values(ErrorCode).includes(code) ? code : ErrorCode.INVALID_TRANSITION, cause?.message ?? 'The command was refused', violations[0] ? { field: violations[0].field, rule: violations[0].rule } : {});
+  }
+  const name = (e as Error)?.name;
+  if (name === 'WorkflowNotFoundError') return domainError(ErrorCode.INVALID_TRANSITION, 'The lead\'s lifecycle has ended; it accepts no further commands');
+  return domainError(ErrorCode.UNAVAILABLE, `The lead workflow could not be reached: ${(e as Error)?.message}`);
+}

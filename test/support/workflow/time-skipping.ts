@@ -1,0 +1,35 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { ensureSearchAttributes } from '../../../libs/runtime/src/search-attributes';
+
+/**
+ * The time-skipping environment on the provisioned Java test server
+ * (TEMPORAL_TEST_SERVER_PATH, set by the workflow project's global setup through
+ * scripts/lib/provision.mjs). Baton's search attributes are registered as on a real
+ * namespace, since the workflows upsert them.
+ */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const path = process.env.TEMPORAL_TEST_SERVER_PATH;
+  const env = await TestWorkflowEnvironment.createTimeSkipping(path ? { server: { executable: { type: 'existing-path', path } } } : {});
+  await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
+  return env;
+}
+
+/**
+ * Jest hooks for a workflow test file: the workflow bundle is built once per file, and each
+ * test gets a fresh time-skipping server, so time skipped in one test never leaks into another.
+ */
+export function useTimeSkipping(): { env: () => TestWorkflowEnvironment; bundle: () => WorkflowBundleWithSourceMap } {
+  let env: TestWorkflowEnvironment | undefined;
+  let bundle: WorkflowBundleWithSourceMap | undefined;
+  beforeAll(async () => {
+    bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../../workflows/src') });
+  }, 120_000);
+  beforeEach(async () => {
+    env = await createTimeSkippingEnv();
+  }, 60_000);
+  afterEach(async () => {
+    await env?.teardown();
+  });
+  return { env: () => env!, bundle: () => bundle! };
+}
