@@ -15,6 +15,7 @@ export * from './kpi/period';
 export * from './kpi/stats';
 export * from './kpi/formulas';
 export * from './kpi/targets';
+export * from './kpi/catalog';
 export * from './attribution/models';
 export * from './stage-definition/diff';
 export * from './stage-definition/what-if';
