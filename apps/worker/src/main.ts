@@ -4,7 +4,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LEAD_TASK_QUEUE } from '../../../libs/contracts/src';
-import { checkDatabase, ConfigError, connectTemporal, ensureSearchAttributes, exitOnStartupError, JsonLogger, loadConfig } from '../../../libs/runtime/src';
+import { checkDatabase, ConfigError, connectTemporal, ensureSchedules, ensureSearchAttributes, exitOnStartupError, JsonLogger, loadConfig } from '../../../libs/runtime/src';
 import { collectActivities } from './activities';
 import { WorkerModule } from './worker.module';
 
@@ -22,8 +22,10 @@ async function main(): Promise<void> {
   // Register search attributes through a client connection before polling (idempotent).
   const client = await connectTemporal(config);
   const registered = await ensureSearchAttributes(client, config.temporalNamespace);
+  const scheduled = await ensureSchedules(client, config.temporalNamespace);
   await client.close();
   if (registered.length) logger.info('registered search attributes', { registered });
+  if (scheduled.length) logger.info('created schedules', { scheduled });
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger });
 
   let connection: NativeConnection;

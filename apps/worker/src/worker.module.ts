@@ -6,8 +6,9 @@ import { LeadStoreActivities } from './activities/lead-store.activities';
 import { NotificationActivitiesImpl } from './activities/notification.activities';
 import { StageDefinitionActivitiesImpl } from './activities/stage-definition.activities';
 import { RoutingActivitiesImpl } from './activities/routing.activities';
+import { KpiSnapshotActivitiesImpl } from './activities/kpi-snapshot.activities';
 
-export const ACTIVITY_PROVIDERS = [LeadStoreActivities, NotificationActivitiesImpl, StageDefinitionActivitiesImpl, RoutingActivitiesImpl];
+export const ACTIVITY_PROVIDERS = [LeadStoreActivities, NotificationActivitiesImpl, StageDefinitionActivitiesImpl, RoutingActivitiesImpl, KpiSnapshotActivitiesImpl];
 
 /** The worker's Nest application context: configuration, database and activity providers. */
 @Module({})

@@ -15,6 +15,8 @@ export const ErrorCode = {
   NOT_OWNER: 'NOT_OWNER',
   /** Disqualifying UNRESPONSIVE before the follow-up cadence is complete. */
   CADENCE_INCOMPLETE: 'CADENCE_INCOMPLETE',
+  /** The attribution model of a period that has started cannot change. */
+  ATTRIBUTION_MODEL_LOCKED: 'ATTRIBUTION_MODEL_LOCKED',
   UNAVAILABLE: 'UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

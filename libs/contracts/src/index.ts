@@ -4,3 +4,4 @@ export * from './roles';
 export * from './lead-workflow';
 export * from './lead-activities';
 export * from './stage-definition-workflow';
+export * from './kpi-snapshot-workflow';

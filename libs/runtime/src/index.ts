@@ -2,3 +2,4 @@ export * from './config';
 export * from './logger';
 export * from './preflight';
 export * from './search-attributes';
+export * from './schedules';

@@ -1,0 +1,399 @@
+import { DEAL_SIZE_BANDS, KPI_CATALOG, KpiBreakdown, KpiKey, KpiMeasure } from '../../../domain/src/kpi/catalog';
+import { SizeBand } from '../../../domain/src/stage-definition';
+
+/**
+ * Every KPI of docs/kpis.md as SQL over the recorded events, aggregated inside the database
+ * (one row per group comes back, never the event rows). Parameters are always
+ * $1 = period start, $2 = period end (exclusive), $3 = as-of; events after as-of are unseen.
+ */
+
+/** The part of a TypeORM DataSource / EntityManager / pg client the queries need. */
+export interface SqlRunner {
+  query(sql: string, params?: unknown[]): Promise<any[]>;
+}
+
+export interface KpiWindow {
+  start: Date;
+  end: Date;
+  asOf: Date;
+}
+
+export interface KpiQueryOptions {
+  /** The active stage definition's ICP size bands (the SEGMENT breakdown). */
+  sizeBands: readonly SizeBand[];
+  /** The revenue target of the period (PIPELINE_COVERAGE); null = none set. */
+  revenueTarget: number | null;
+}
+
+/** Where each breakdown's group key comes from; `needsLead`/`needsRep` say which joins it costs. */
+interface GroupSource {
+  expr: string;
+  label?: string;
+  needsLead?: boolean;
+  needsRep?: boolean;
+}
+
+const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+function segmentExpr(bands: readonly SizeBand[]): string {
+  const cases = bands
+    .filter((b) => Number.isInteger(b.min) && (b.max === undefined || Number.isInteger(b.max)))
+    .map((b) => `WHEN l.company_size >= ${b.min}${b.max === undefined ? '' : ` AND l.company_size <= ${b.max}`} THEN ${literal(b.id)}`);
+  return cases.length ? `CASE ${cases.join(' ')} ELSE 'unknown' END` : `'unknown'`;
+}
+
+const DEAL_SIZE_EXPR = `CASE ${DEAL_SIZE_BANDS.map((b) => (Number.isFinite(b.max) ? `WHEN b.amount < ${b.max} THEN ${literal(b.id)}` : `ELSE ${literal(b.id)}`)).join(' ')} END`;
+
+function groupSource(breakdown: KpiBreakdown, opts: KpiQueryOptions): GroupSource {
+  switch (breakdown) {
+    case 'NONE':
+      return { expr: 'NULL::text' };
+    case 'REP':
+      return { expr: `COALESCE(b.rep_id::text, 'unassigned')`, label: `COALESCE(max(u.name), 'unassigned')`, needsRep: true };
+    case 'TEAM':
+      return { expr: `COALESCE(tm.name, 'unassigned')`, label: `COALESCE(max(tm.name), 'unassigned')`, needsRep: true };
+    case 'SOURCE':
+      return { expr: 'l.source', needsLead: true };
+    case 'SEGMENT':
+      return { expr: segmentExpr(opts.sizeBands), needsLead: true };
+    case 'CAMPAIGN':
+      return { expr: `COALESCE(NULLIF(l.utm->>'campaign', ''), 'none')`, needsLead: true };
+    case 'DEAL_SIZE':
+      return { expr: DEAL_SIZE_EXPR };
+    case 'SLA_KIND':
+      return { expr: 'b.kind' };
+  }
+}
+
+/** The aggregate columns a KPI reads from its base rows (b.*), by KpiMeasure field. */
+interface Aggregates {
+  value?: string;
+  numerator?: string;
+  denominator?: string;
+  pending?: string;
+  median?: string;
+  p90?: string;
+  mean?: string;
+  wallClockMedian?: string;
+  wallClockP90?: string;
+  wallClockMean?: string;
+  /** Extra named aggregates a KPI combines in TypeScript (velocity, coverage). */
+  extra?: Record<string, string>;
+}
+
+const MEASURE_FIELDS = ['value', 'numerator', 'denominator', 'pending', 'median', 'p90', 'mean', 'wallClockMedian', 'wallClockP90', 'wallClockMean'] as const;
+
+interface KpiSql {
+  /** Rows with at least lead_id and rep_id; the KPI's own columns besides. */
+  base: string;
+  aggregates: Aggregates;
+  /** Turns the extra aggregates of a group into the measure's value (velocity, coverage). */
+  finish?: (row: Record<string, number | null>, opts: KpiQueryOptions) => Partial<KpiMeasure>;
+}
+
+const ratioOf = (num: string, den: string) => `(${num})::float8 / NULLIF(${den}, 0)`;
+const median = (col: string) => `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${col})`;
+const p90 = (col: string) => `percentile_cont(0.9) WITHIN GROUP (ORDER BY ${col})`;
+
+/** The cycle's MQL instant: the lead's last MQL at or before `at`. */
+const cycleMql = (leadCol: string, at: string) =>
+  `(SELECT max(m.occurred_at) FROM stage_transition m WHERE m.lead_id = ${leadCol} AND m.to_stage = 'MQL' AND m.occurred_at <= ${at})`;
+/** The lead's next MQL after `at` (the end of the cycle), or infinity. */
+const nextMql = (leadCol: string, at: string) =>
+  `COALESCE((SELECT min(m.occurred_at) FROM stage_transition m WHERE m.lead_id = ${leadCol} AND m.to_stage = 'MQL' AND m.occurred_at > ${at}), 'infinity')`;
+/** The first rep the cycle starting at `mqlAt` was routed to. */
+const firstRoutedRep = (leadCol: string, mqlAt: string, cycleEnd: string) =>
+  `(SELECT r.rep_id FROM routing_decision r WHERE r.lead_id = ${leadCol} AND r.rep_id IS NOT NULL AND r.decided_at >= ${mqlAt} AND r.decided_at < ${cycleEnd} AND r.decided_at <= $3 ORDER BY r.decided_at LIMIT 1)`;
+const IN_PERIOD = (col: string) => `${col} >= $1 AND ${col} < $2 AND ${col} <= $3`;
+/** A human actor of a transition is a user id; the system is not a rep. */
+const actorRep = (alias: string) => `CASE WHEN ${alias}.actor_role IN ('SALES_REP','SALES_MANAGER') THEN ${alias}.actor_id::uuid END`;
+
+function speedToLead(hotOnly: boolean): KpiSql {
+  return {
+    base: `
+      SELECT rd.lead_id, rd.rep_id, ft.first_at,
+             (EXTRACT(EPOCH FROM ft.first_at - rd.decided_at) / 60)::float8 AS wall,
+             baton_business_minutes(ru.calendar, rd.decided_at, ft.first_at)::float8 AS biz
+      FROM routing_decision rd
+      JOIN app_user ru ON ru.id = rd.rep_id
+      LEFT JOIN LATERAL (
+        SELECT min(t.occurred_at) AS first_at FROM touch t
+        WHERE t.lead_id = rd.lead_id AND t.rep_id = rd.rep_id AND t.occurred_at >= rd.decided_at AND t.logged_at <= $3
+          AND t.occurred_at < COALESCE((SELECT min(n.decided_at) FROM routing_decision n WHERE n.lead_id = rd.lead_id AND n.decided_at > rd.decided_at AND n.decided_at <= $3), 'infinity')
+      ) ft ON true
+      WHERE rd.rep_id IS NOT NULL AND ${IN_PERIOD('rd.decided_at')}
+      ${hotOnly ? `AND (SELECT h.hot FROM handoff h WHERE h.lead_id = rd.lead_id AND h.evaluated_at <= rd.decided_at ORDER BY h.evaluated_at DESC LIMIT 1)` : ''}`,
+    aggregates: {
+      value: median('b.biz'),
+      denominator: 'count(b.first_at)',
+      pending: 'count(*) FILTER (WHERE b.first_at IS NULL)',
+      median: median('b.biz'),
+      p90: p90('b.biz'),
+      mean: 'avg(b.biz)',
+      wallClockMedian: median('b.wall'),
+      wallClockP90: p90('b.wall'),
+      wallClockMean: 'avg(b.wall)',
+    },
+  };
+}
+
+const ACCEPTANCE: KpiSql = {
+  // The first routing to a rep of each MQL cycle, and the first SAL / REJECTED after it in that cycle.
+  base: `
+    SELECT c.lead_id, COALESCE(dec.rep_id, lastr.rep_id, c.rep_id) AS rep_id, dec.to_stage AS decision
+    FROM (
+      SELECT rd.lead_id, rd.rep_id, rd.decided_at, cy.mql_at, ${nextMql('rd.lead_id', 'cy.mql_at')} AS cycle_end
+      FROM routing_decision rd
+      CROSS JOIN LATERAL (SELECT ${cycleMql('rd.lead_id', 'rd.decided_at')} AS mql_at) cy
+      WHERE rd.rep_id IS NOT NULL AND ${IN_PERIOD('rd.decided_at')} AND cy.mql_at IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM routing_decision e WHERE e.lead_id = rd.lead_id AND e.rep_id IS NOT NULL AND e.decided_at >= cy.mql_at AND e.decided_at < rd.decided_at)
+    ) c
+    LEFT JOIN LATERAL (
+      SELECT s.to_stage, ${actorRep('s')} AS rep_id FROM stage_transition s
+      WHERE s.lead_id = c.lead_id AND s.to_stage IN ('SAL','REJECTED') AND s.occurred_at >= c.decided_at AND s.occurred_at < c.cycle_end AND s.occurred_at <= $3
+      ORDER BY s.occurred_at LIMIT 1
+    ) dec ON true
+    LEFT JOIN LATERAL (
+      SELECT r.rep_id FROM routing_decision r
+      WHERE dec.to_stage IS NULL AND r.lead_id = c.lead_id AND r.rep_id IS NOT NULL AND r.decided_at >= c.decided_at AND r.decided_at < c.cycle_end AND r.decided_at <= $3
+      ORDER BY r.decided_at DESC LIMIT 1
+    ) lastr ON true`,
+  aggregates: {
+    value: ratioOf(`count(*) FILTER (WHERE b.decision = 'SAL')`, `count(b.decision)`),
+    numerator: `count(*) FILTER (WHERE b.decision = 'SAL')`,
+    denominator: 'count(b.decision)',
+    pending: 'count(*) FILTER (WHERE b.decision IS NULL)',
+  },
+};
+
+/** The MQL cohort of the period with what each cycle reached by as-of. */
+function mqlCohort(needsRep: boolean): string {
+  return `
+    SELECT m.lead_id, ${needsRep ? firstRoutedRep('m.lead_id', 'm.occurred_at', 'ce.cycle_end') : 'NULL::uuid'} AS rep_id,
+      EXISTS (SELECT 1 FROM opportunity o WHERE o.lead_id = m.lead_id AND o.created_at >= m.occurred_at AND o.created_at < ce.cycle_end AND o.created_at <= $3) AS reached_opp,
+      EXISTS (SELECT 1 FROM stage_transition s WHERE s.lead_id = m.lead_id AND s.to_stage IN ('SQL','OPPORTUNITY') AND s.occurred_at >= m.occurred_at AND s.occurred_at < ce.cycle_end AND s.occurred_at <= $3) AS reached_sql
+    FROM (SELECT DISTINCT lead_id, occurred_at FROM stage_transition WHERE to_stage = 'MQL' AND ${IN_PERIOD('occurred_at')}) m
+    CROSS JOIN LATERAL (SELECT ${nextMql('m.lead_id', 'm.occurred_at')} AS cycle_end) ce`;
+}
+
+function cohortRate(stage: 'SQL' | 'OPPORTUNITY', needsRep: boolean): KpiSql {
+  const hit = stage === 'SQL' ? '(b.reached_sql OR b.reached_opp)' : 'b.reached_opp';
+  return {
+    base: mqlCohort(needsRep),
+    aggregates: { value: ratioOf(`count(*) FILTER (WHERE ${hit})`, 'count(*)'), numerator: `count(*) FILTER (WHERE ${hit})`, denominator: 'count(*)' },
+  };
+}
+
+const DATA_COMPLETENESS: KpiSql = {
+  base: `
+    SELECT DISTINCT ON (h.lead_id) h.lead_id, NULL::uuid AS rep_id, cardinality(h.missing_fields) = 0 AS complete
+    FROM handoff h WHERE h.outcome IN ('MQL','INCOMPLETE') AND ${IN_PERIOD('h.evaluated_at')}
+    ORDER BY h.lead_id, h.evaluated_at`,
+  aggregates: { value: ratioOf('count(*) FILTER (WHERE b.complete)', 'count(*)'), numerator: 'count(*) FILTER (WHERE b.complete)', denominator: 'count(*)' },
+};
+
+/**
+ * Opportunities that matter to the period: open at some moment of it, or closed or created
+ * in it. "Closed" means closed by as-of; later closes are still open at as-of.
+ */
+const OPPORTUNITIES_BASE = `
+  SELECT o.lead_id, o.owner_id AS rep_id, o.amount::float8 AS amount,
+    (o.closed_at IS NOT NULL AND o.closed_at <= $3 AND o.closed_at >= $1 AND o.closed_at < $2) AS closed_in_period,
+    (o.status = 'WON') AS won,
+    (EXTRACT(EPOCH FROM o.closed_at - o.created_at) / 86400)::float8 AS cycle_days,
+    (o.closed_at IS NULL OR o.closed_at > $3 OR o.closed_at >= LEAST($2, $3)) AS open_at_end,
+    ${IN_PERIOD('o.created_at')} AS created_in_period
+  FROM opportunity o
+  WHERE o.created_at < LEAST($2::timestamptz, $3::timestamptz) AND (o.closed_at IS NULL OR o.closed_at >= $1)`;
+
+const CLOSED_WON = `b.closed_in_period AND b.won`;
+const CLOSED_LOST = `b.closed_in_period AND NOT b.won`;
+
+const WIN_RATE: KpiSql = {
+  base: OPPORTUNITIES_BASE,
+  aggregates: {
+    value: ratioOf(`count(*) FILTER (WHERE ${CLOSED_WON})`, `count(*) FILTER (WHERE b.closed_in_period)`),
+    numerator: `count(*) FILTER (WHERE ${CLOSED_WON})`,
+    denominator: `count(*) FILTER (WHERE b.closed_in_period)`,
+  },
+};
+
+const SALES_CYCLE: KpiSql = {
+  base: OPPORTUNITIES_BASE,
+  aggregates: {
+    value: `percentile_cont(0.5) WITHIN GROUP (ORDER BY b.cycle_days) FILTER (WHERE b.closed_in_period)`,
+    denominator: `count(*) FILTER (WHERE b.closed_in_period)`,
+    median: `percentile_cont(0.5) WITHIN GROUP (ORDER BY b.cycle_days) FILTER (WHERE b.closed_in_period)`,
+    p90: `percentile_cont(0.9) WITHIN GROUP (ORDER BY b.cycle_days) FILTER (WHERE b.closed_in_period)`,
+    mean: `avg(b.cycle_days) FILTER (WHERE b.closed_in_period)`,
+  },
+};
+
+const PIPELINE_VELOCITY: KpiSql = {
+  base: OPPORTUNITIES_BASE,
+  aggregates: {
+    extra: {
+      n: 'count(*)',
+      d: `avg(b.amount) FILTER (WHERE ${CLOSED_WON})`,
+      won: `count(*) FILTER (WHERE ${CLOSED_WON})`,
+      lost: `count(*) FILTER (WHERE ${CLOSED_LOST})`,
+      l: `avg(b.cycle_days) FILTER (WHERE b.closed_in_period)`,
+    },
+  },
+  // N x D x W / L; undefined (null) when W, D or L is.
+  finish: ({ n, d, won, lost, l }) => {
+    const w = won !== null && lost !== null && won + lost > 0 ? won / (won + lost) : null;
+    const value = n !== null && d !== null && w !== null && l !== null && l > 0 ? (n * d * w) / l : null;
+    return { value, numerator: n, mean: d };
+  },
+};
+
+const PIPELINE_COVERAGE: KpiSql = {
+  base: OPPORTUNITIES_BASE,
+  aggregates: { extra: { open: `COALESCE(sum(b.amount) FILTER (WHERE b.open_at_end), 0)` } },
+  finish: ({ open }, opts) => ({
+    value: opts.revenueTarget && open !== null ? open / opts.revenueTarget : null,
+    numerator: open,
+    denominator: opts.revenueTarget,
+  }),
+};
+
+const MARKETING_INFLUENCED: KpiSql = {
+  base: `
+    SELECT o.lead_id, o.owner_id AS rep_id, o.amount::float8 AS amount,
+      EXISTS (SELECT 1 FROM engagement_event e WHERE e.lead_id = o.lead_id AND e.occurred_at <= o.created_at) AS influenced
+    FROM opportunity o WHERE ${IN_PERIOD('o.created_at')}`,
+  aggregates: {
+    value: ratioOf('COALESCE(sum(b.amount) FILTER (WHERE b.influenced), 0)', 'sum(b.amount)'),
+    numerator: 'COALESCE(sum(b.amount) FILTER (WHERE b.influenced), 0)',
+    denominator: 'COALESCE(sum(b.amount), 0)',
+  },
+};
+
+const FOLLOW_UP_LEADS: KpiSql = {
+  // The cadence terms and the reasons that require it come from the version the lead's MQL pinned.
+  base: `
+    SELECT d.lead_id, ${actorRep('d')} AS rep_id,
+      tc.n >= COALESCE((sd.content->'cadence'->>'minTouches')::int, 8)
+        AND tc.n > 0 AND d.occurred_at - tc.first_at >= make_interval(days => COALESCE((sd.content->'cadence'->>'windowDays')::int, 14)) AS compliant
+    FROM stage_transition d
+    JOIN stage_definition sd ON sd.version = COALESCE(d.definition_version, (SELECT version FROM stage_definition WHERE status = 'ACTIVE'))
+    CROSS JOIN LATERAL (SELECT ${cycleMql('d.lead_id', 'd.occurred_at')} AS mql_at) cy
+    CROSS JOIN LATERAL (
+      SELECT count(*) AS n, min(t.occurred_at) AS first_at FROM touch t
+      WHERE t.lead_id = d.lead_id AND t.logged_at < d.occurred_at AND t.occurred_at >= COALESCE(cy.mql_at, '-infinity')
+    ) tc
+    WHERE d.to_stage = 'DISQUALIFIED' AND ${IN_PERIOD('d.occurred_at')}
+      AND EXISTS (SELECT 1 FROM jsonb_array_elements(sd.content->'disqualificationReasons') r
+                  WHERE r->>'code' = d.details->>'reason' AND (r->>'requiresCadence')::boolean)`,
+  aggregates: { value: ratioOf('count(*) FILTER (WHERE b.compliant)', 'count(*)'), numerator: 'count(*) FILTER (WHERE b.compliant)', denominator: 'count(*)' },
+};
+
+/** The touch-logging grace (the TOUCH_LOGGING SLA). */
+const STEP_GRACE = `interval '24 hours'`;
+const EXIT_STAGES = `('SQL','OPPORTUNITY','REJECTED','DISQUALIFIED','RECYCLED','CLOSED_WON','CLOSED_LOST')`;
+
+const FOLLOW_UP_STEPS: KpiSql = {
+  base: `
+    SELECT cs.lead_id, COALESCE(t.rep_id, sl.owner_id) AS rep_id,
+      CASE WHEN cs.done_at IS NOT NULL AND cs.done_at <= $3 THEN (CASE WHEN cs.done_at <= cs.due_at + ${STEP_GRACE} THEN 'ON_TIME' ELSE 'LATE' END)
+           WHEN $3 > cs.due_at + ${STEP_GRACE} THEN 'LATE' ELSE 'PENDING' END AS state
+    FROM cadence_step cs
+    LEFT JOIN touch t ON t.id = cs.touch_id
+    LEFT JOIN lead sl ON sl.id = cs.lead_id
+    WHERE ${IN_PERIOD('cs.due_at')}
+      AND (cs.done_at IS NOT NULL AND cs.done_at <= $3 OR NOT EXISTS (
+        SELECT 1 FROM stage_transition x WHERE x.lead_id = cs.lead_id AND x.to_stage IN ${EXIT_STAGES}
+          AND x.occurred_at <= cs.due_at AND x.occurred_at <= $3
+          AND x.occurred_at >= COALESCE(${cycleMql('cs.lead_id', 'cs.due_at')}, '-infinity')))`,
+  aggregates: {
+    value: ratioOf(`count(*) FILTER (WHERE b.state = 'ON_TIME')`, `count(*) FILTER (WHERE b.state <> 'PENDING')`),
+    numerator: `count(*) FILTER (WHERE b.state = 'ON_TIME')`,
+    denominator: `count(*) FILTER (WHERE b.state <> 'PENDING')`,
+    pending: `count(*) FILTER (WHERE b.state = 'PENDING')`,
+  },
+};
+
+const SLA_COMPLIANCE: KpiSql = {
+  // Breaches are permanent: a breached clock stays breached even if later met or cancelled.
+  base: `
+    SELECT c.lead_id, c.owner_id AS rep_id, c.kind,
+      CASE WHEN c.breached_at IS NOT NULL AND c.breached_at <= $3 THEN 'BREACHED'
+           WHEN c.status = 'MET' AND c.met_at <= $3 THEN 'MET'
+           WHEN c.status = 'CANCELLED' THEN 'CANCELLED'
+           ELSE 'PENDING' END AS state
+    FROM sla_clock c WHERE ${IN_PERIOD('c.due_at')}`,
+  aggregates: {
+    value: ratioOf(`count(*) FILTER (WHERE b.state = 'MET')`, `count(*) FILTER (WHERE b.state IN ('MET','BREACHED'))`),
+    numerator: `count(*) FILTER (WHERE b.state = 'MET')`,
+    denominator: `count(*) FILTER (WHERE b.state IN ('MET','BREACHED'))`,
+    pending: `count(*) FILTER (WHERE b.state = 'PENDING')`,
+  },
+};
+
+const REENGAGEMENT: KpiSql = {
+  base: `
+    SELECT r.lead_id, NULL::uuid AS rep_id,
+      EXISTS (SELECT 1 FROM stage_transition m WHERE m.lead_id = r.lead_id AND m.to_stage = 'MQL' AND m.occurred_at > r.occurred_at AND m.occurred_at <= $3) AS back
+    FROM stage_transition r WHERE r.to_stage = 'RECYCLED' AND ${IN_PERIOD('r.occurred_at')}`,
+  aggregates: { value: ratioOf('count(*) FILTER (WHERE b.back)', 'count(*)'), numerator: 'count(*) FILTER (WHERE b.back)', denominator: 'count(*)' },
+};
+
+function kpiSql(kpi: KpiKey, breakdown: KpiBreakdown): KpiSql {
+  const needsRep = breakdown === 'REP' || breakdown === 'TEAM';
+  switch (kpi) {
+    case 'SPEED_TO_LEAD': return speedToLead(false);
+    case 'SPEED_TO_LEAD_HOT': return speedToLead(true);
+    case 'ACCEPTANCE_RATE': return ACCEPTANCE;
+    case 'MQL_TO_SQL': return cohortRate('SQL', needsRep);
+    case 'LEAD_TO_OPPORTUNITY': return cohortRate('OPPORTUNITY', needsRep);
+    case 'DATA_COMPLETENESS': return DATA_COMPLETENESS;
+    case 'WIN_RATE': return WIN_RATE;
+    case 'SALES_CYCLE': return SALES_CYCLE;
+    case 'PIPELINE_VELOCITY': return PIPELINE_VELOCITY;
+    case 'PIPELINE_COVERAGE': return PIPELINE_COVERAGE;
+    case 'FOLLOW_UP_COMPLIANCE_LEADS': return FOLLOW_UP_LEADS;
+    case 'FOLLOW_UP_COMPLIANCE_STEPS': return FOLLOW_UP_STEPS;
+    case 'SLA_COMPLIANCE': return SLA_COMPLIANCE;
+    case 'REENGAGEMENT_RATE': return REENGAGEMENT;
+    case 'MARKETING_INFLUENCED_PIPELINE': return MARKETING_INFLUENCED;
+  }
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/**
+ * One KPI for the window, as one total row (breakdown NONE) or one row per group. The
+ * breakdown must be one the KPI supports (KPI_CATALOG); the caller validates that.
+ */
+export async function computeKpi(db: SqlRunner, kpi: KpiKey, breakdown: KpiBreakdown, window: KpiWindow, opts: KpiQueryOptions): Promise<KpiMeasure[]> {
+  const spec = kpiSql(kpi, breakdown);
+  const group = groupSource(breakdown, opts);
+  const cols: string[] = [`${group.expr} AS grp`, `${group.label ?? 'NULL::text'} AS grp_label`];
+  for (const f of MEASURE_FIELDS) if (spec.aggregates[f]) cols.push(`${spec.aggregates[f]} AS "${f}"`);
+  for (const [k, e] of Object.entries(spec.aggregates.extra ?? {})) cols.push(`${e} AS "x_${k}"`);
+  const joins = [
+    group.needsLead ? 'JOIN lead l ON l.id = b.lead_id' : '',
+    group.needsRep ? 'LEFT JOIN app_user u ON u.id = b.rep_id LEFT JOIN team tm ON tm.id = u.team_id' : '',
+  ].join(' ');
+  // The total is an ungrouped aggregate, so it has its one row even over no events.
+  const grouping = breakdown === 'NONE' ? '' : 'GROUP BY 1 ORDER BY 1';
+  const rows = await db.query(`WITH base AS (${spec.base}) SELECT ${cols.join(', ')} FROM base b ${joins} ${grouping}`, [window.start, window.end, window.asOf]);
+  const unit = KPI_CATALOG[kpi].unit;
+  return rows.map((r) => {
+    const m: KpiMeasure = {
+      kpi, breakdown, unit,
+      group: breakdown === 'NONE' ? null : (r.grp as string),
+      groupLabel: breakdown === 'NONE' ? null : ((r.grp_label ?? r.grp) as string),
+      value: null, numerator: null, denominator: null, pending: null, median: null, p90: null, mean: null,
+      wallClockMedian: null, wallClockP90: null, wallClockMean: null,
+    };
+    for (const f of MEASURE_FIELDS) if (spec.aggregates[f]) m[f] = num(r[f]);
+    if (spec.finish) {
+      const extra: Record<string, number | null> = {};
+      for (const k of Object.keys(spec.aggregates.extra ?? {})) extra[k] = num(r[`x_${k}`]);
+      Object.assign(m, spec.finish(extra, opts));
+    }
+    return m;
+  });
+}

@@ -1,0 +1,15 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { DailyKpiSnapshotResult, KpiSnapshotActivities } from '../../libs/contracts/src/kpi-snapshot-workflow';
+
+const { takeDailyKpiSnapshots } = proxyActivities<KpiSnapshotActivities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '10 seconds', maximumAttempts: 10 },
+});
+
+/**
+ * One run of the daily KPI snapshot schedule: closes the previous local day. The workflow
+ * clock is the schedule's fire time, so a late or replayed run snapshots the same day.
+ */
+export async function kpiSnapshotWorkflow(): Promise<DailyKpiSnapshotResult> {
+  return takeDailyKpiSnapshots({ at: new Date().toISOString() });
+}
