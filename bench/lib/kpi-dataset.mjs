@@ -87,21 +87,22 @@ CREATE OR REPLACE FUNCTION bench.nopen(l timestamp) RETURNS timestamp LANGUAGE s
     WHEN extract(isodow FROM l) <= 5 AND l::time < time '17:00' THEN l
     ELSE (l::date + CASE extract(isodow FROM l)::int WHEN 5 THEN 3 WHEN 6 THEN 2 ELSE 1 END) + time '09:00'
   END $$;
--- l + m business minutes, m <= one business day (480).
-CREATE OR REPLACE FUNCTION bench.addbiz(l timestamp, m int) RETURNS timestamp LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE
-    WHEN bench.nopen(l) + make_interval(mins => m) <= bench.nopen(l)::date + time '17:00' THEN bench.nopen(l) + make_interval(mins => m)
-    ELSE bench.nopen((bench.nopen(l)::date + 1)::timestamp) + (make_interval(mins => m) - (bench.nopen(l)::date + time '17:00' - bench.nopen(l)))
-  END $$;
-CREATE OR REPLACE FUNCTION bench.addbiz_tz(t timestamptz, tz text, m int) RETURNS timestamptz LANGUAGE sql STABLE PARALLEL SAFE
-  AS $$ SELECT bench.addbiz(t AT TIME ZONE tz, m) AT TIME ZONE tz $$;
+-- t + m business minutes in time zone tz, m <= one business day (480).
+CREATE OR REPLACE FUNCTION bench.addbiz_tz(t timestamptz, tz text, m int) RETURNS timestamptz LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE s timestamp := bench.nopen(t AT TIME ZONE tz); eod timestamp := s::date + time '17:00'; d interval := make_interval(mins => m);
+BEGIN
+  IF s + d <= eod THEN RETURN (s + d) AT TIME ZONE tz; END IF;
+  RETURN (bench.nopen((s::date + 1)::timestamp) + (d - (eod - s))) AT TIME ZONE tz;
+END $$;
 -- Close of the business day open at t (or of the next one to open).
 CREATE OR REPLACE FUNCTION bench.eob_tz(t timestamptz, tz text) RETURNS timestamptz LANGUAGE sql STABLE PARALLEL SAFE
   AS $$ SELECT (bench.nopen(t AT TIME ZONE tz)::date + time '17:00') AT TIME ZONE tz $$;
--- Due instant of a cadence step of business day 'day' (1 = the day of acceptance): its close.
-CREATE OR REPLACE FUNCTION bench.cadence_due(t timestamptz, tz text, day int) RETURNS timestamptz LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT ((bench.nopen(t AT TIME ZONE tz)::date + (day - 1)
-           + 2 * ((extract(isodow FROM bench.nopen(t AT TIME ZONE tz))::int - 1 + (day - 1)) / 5)) + time '17:00') AT TIME ZONE tz $$;
+-- Due instant of a cadence step of business day 'day' (1 = the business day of t): its close.
+CREATE OR REPLACE FUNCTION bench.cadence_due(t timestamptz, tz text, day int) RETURNS timestamptz LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE d0 date := bench.nopen(t AT TIME ZONE tz)::date;
+BEGIN
+  RETURN ((d0 + (day - 1) + 2 * ((extract(isodow FROM d0)::int - 1 + (day - 1)) / 5)) + time '17:00') AT TIME ZONE tz;
+END $$;
 CREATE TABLE IF NOT EXISTS bench.load_info (
   id int PRIMARY KEY DEFAULT 1 CHECK (id = 1),
   leads int NOT NULL,
@@ -152,7 +153,7 @@ export async function loadKpiDataset(client, { leads = 1_000_000, now = new Date
   const repShares = [...reps.map((_, i) => [i + 1, 97 / reps.length]), [M, 3]];
 
   log(`generating ${N.toLocaleString('en')} leads as of ${asOf.toISOString()} (reps: ${reps.map((r) => r.email).join(', ')}; manager ${manager.email})`);
-  await client.query(`SET work_mem = '256MB'; SET maintenance_work_mem = '1GB'; SET synchronous_commit = off; SET max_parallel_maintenance_workers = 2`);
+  await client.query(`SET work_mem = '256MB'; SET maintenance_work_mem = '1GB'; SET synchronous_commit = off; SET max_parallel_maintenance_workers = 2; SET jit = off`);
   await client.query(HELPERS);
   await client.query('DROP TABLE IF EXISTS bench.l, bench.c, bench.t');
 
@@ -197,7 +198,7 @@ export async function loadKpiDataset(client, { leads = 1_000_000, now = new Date
       outcome text, sql_at timestamptz, amount numeric(14,2), opp_out text, closed_at timestamptz, expected_close_at timestamptz,
       disq_reason text, disq_at timestamptz, exit_reason text, exit_at timestamptz, recycle_action text, recycled_at timestamptz, reengage_at timestamptz
     )`);
-  const logDelay = (ra, rb) => `(CASE WHEN ${ra} < 0.85 THEN interval '1 minute' + ${rb} * interval '29 minutes' WHEN ${ra} < 0.96 THEN interval '1 hour' + ${rb} * interval '19 hours' ELSE interval '24 hours' + ${rb} * interval '36 hours' END)`;
+  const logDelay = (ra, rb) => `(CASE WHEN ${ra} < 0.85 THEN interval '10 seconds' + ${rb} * interval '10 minutes' WHEN ${ra} < 0.96 THEN interval '1 hour' + ${rb} * interval '19 hours' ELSE interval '24 hours' + ${rb} * interval '36 hours' END)`;
   const nextRep = (i) => `(CASE WHEN ${i} >= ${M - 1} THEN 1 ELSE ${i} + 1 END)`; // another rep, never the manager
   // One cycle per row of `seed` (n, cyc, lead_id, engaged_at, mql_from, mql_at); its whole future planned.
   const cycles = (seed) => `
@@ -237,7 +238,7 @@ export async function loadKpiDataset(client, { leads = 1_000_000, now = new Date
                      WHEN 'FIRST_TOUCH_HOT' THEN bench.addbiz_tz(r1_at, ${REP_TZ('rep1')}, 120)
                      ELSE bench.eob_tz(r1_at, ${REP_TZ('rep1')}) END END AS ft_due1,
         -- first touch, in business minutes after the routing (+ a few days for some standard leads)
-        bench.addbiz_tz(routed_at, ${REP_TZ('rep')}, (CASE WHEN demo THEN 1 + 25 * power(${R('k', 107)}, 2) WHEN hot THEN 2 + 240 * power(${R('k', 107)}, 2)
+        bench.addbiz_tz(routed_at, ${REP_TZ('rep')}, (CASE WHEN demo THEN 1 + 16 * power(${R('k', 107)}, 2) WHEN hot THEN 2 + 240 * power(${R('k', 107)}, 2)
                                                         ELSE 10 + 470 * power(${R('k', 107)}, 2) END)::int)
           + CASE WHEN NOT hot AND ${R('k', 122)} < 0.12 THEN floor(1 + 4 * ${R('k', 123)}) * interval '1 day' ELSE interval '0' END AS ft_at,
         CASE WHEN decision = 'SAL' THEN ${pick(R('k', 108), [['SQL', 42], ['DQ', 46], ['OPEN', 12]])} END AS outcome,

@@ -2,3 +2,5 @@
 export { leadWorkflow } from './lead.workflow';
 export { stageDefinitionApprovalWorkflow } from './stage-definition-approval.workflow';
 export { kpiSnapshotWorkflow } from './kpi-snapshot.workflow';
+export { sprintWorkflow } from './sprint.workflow';
+export { governanceReviewWorkflow } from './governance-review.workflow';

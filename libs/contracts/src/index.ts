@@ -5,3 +5,4 @@ export * from './lead-workflow';
 export * from './lead-activities';
 export * from './stage-definition-workflow';
 export * from './kpi-snapshot-workflow';
+export * from './sprint-workflow';

@@ -5,9 +5,10 @@ import { Foundation1764000000000 } from './migrations/1764000000000-foundation';
 import { LeadLifecycle1764000100000 } from './migrations/1764000100000-lead-lifecycle';
 import { StageDefinitionApproval1764000200000 } from './migrations/1764000200000-stage-definition-approval';
 import { SharedKpis1764000300000 } from './migrations/1764000300000-shared-kpis';
+import { AlignmentSprint1764000400000 } from './migrations/1764000400000-alignment-sprint';
 
 export const ENTITIES = Object.values(entities).filter((e) => typeof e === 'function');
-export const MIGRATIONS = [Foundation1764000000000, LeadLifecycle1764000100000, StageDefinitionApproval1764000200000, SharedKpis1764000300000];
+export const MIGRATIONS = [Foundation1764000000000, LeadLifecycle1764000100000, StageDefinitionApproval1764000200000, SharedKpis1764000300000, AlignmentSprint1764000400000];
 
 /**
  * One definition for API, worker, scripts and tests: the ordinary `postgres` driver

@@ -12,15 +12,15 @@ import {
   KpiBreakdown,
   KpiKey,
   KpiMeasure,
-  localDateOf,
   violation,
 } from '../../../../libs/domain/src';
 import { kpiStack } from '../../../../libs/domain/src/kpi/kpi-stack';
-import { findLeaks, Leak, STAGE_STALL_ALLOWANCE_HOURS, STALL_STAGES } from '../../../../libs/domain/src/kpi/leaks';
+import type { Leak } from '../../../../libs/domain/src/kpi/leaks';
 import { resolveKpiTarget, validateRevenueTarget } from '../../../../libs/domain/src/kpi/target-rules';
 import {
   assertBreakdown,
   getKpiSnapshot,
+  leakReport,
   KpiContext,
   KpiSnapshotRecord,
   listKpiSnapshots,
@@ -34,7 +34,7 @@ import {
   SnapshotTrigger,
   takeKpiSnapshot,
 } from '../../../../libs/persistence/src/kpi/kpi-engine';
-import { attribution, AttributionRow, funnel, FunnelRow, leadAging, LeadAgingReport, openLeadsOlderThan, OutcomeMixRow, rejectionMix } from '../../../../libs/persistence/src/kpi/kpi-reports';
+import { attribution, AttributionRow, funnel, FunnelRow, leadAging, LeadAgingReport, OutcomeMixRow, rejectionMix } from '../../../../libs/persistence/src/kpi/kpi-reports';
 import type { Principal } from '../auth/auth.types';
 import { badInput, domainError } from '../common/errors';
 
@@ -307,21 +307,8 @@ export class KpisService {
 
   async leakReport(input: PeriodArgs, asOf?: Date | null): Promise<{ period: ResolvedPeriod; leaks: Array<Omit<Leak, 'kpi' | 'stage'> & { kpi: string | null; stage: string | null; dueDate: string | null }> }> {
     const { ctx, period } = await this.period(input, asOf);
-    const [card, stages, aged] = await Promise.all([scorecard(this.db, ctx, period), funnel(this.db, period), openLeadsOlderThan(this.db, period.asOf, Object.fromEntries(STALL_STAGES.map((st) => [st, STAGE_STALL_ALLOWANCE_HOURS[st] / 24])))]);
-    const leaks = findLeaks({
-      scorecard: card.rows.map((r) => ({ kpi: r.kpi, value: r.measure.value, target: r.target?.target ?? null, direction: r.target?.direction ?? KPI_CATALOG[r.kpi].betterWhen, status: r.status, denominator: r.measure.denominator })),
-      stalls: STALL_STAGES.map((stage) => ({
-        stage,
-        medianHoursInStage: stages.find((s) => s.stage === stage)?.medianHoursInStage ?? null,
-        openCount: aged[stage]?.open ?? 0,
-        agedOpenCount: aged[stage]?.aged ?? 0,
-      })),
-      revenueContext: {
-        meanWonDealSize: card.rows.find((r) => r.kpi === 'PIPELINE_VELOCITY')?.measure.mean ?? null,
-        winRate: card.rows.find((r) => r.kpi === 'WIN_RATE')?.measure.value ?? null,
-      },
-      asOfLocalDate: localDateOf(period.asOf, ctx.timeZone),
-    });
+    const leaks = await leakReport(this.db, ctx, period);
     return { period, leaks: leaks.map((l) => ({ ...l, kpi: l.kpi ?? null, stage: l.stage ?? null, dueDate: l.dueLocalDate })) };
   }
+
 }

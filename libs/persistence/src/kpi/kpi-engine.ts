@@ -5,7 +5,10 @@ import { RagStatus, ragStatus } from '../../../domain/src/kpi/targets';
 import { reportingPeriod } from '../../../domain/src/kpi/period';
 import { SizeBand, StageDefinitionContent } from '../../../domain/src/stage-definition';
 import { isLocalDate } from '../../../domain/src/time-zone';
+import { findLeaks, Leak, STAGE_STALL_ALLOWANCE_HOURS, STALL_STAGES } from '../../../domain/src/kpi/leaks';
+import { localDateOf } from '../../../domain/src/time-zone';
 import { computeKpi, KpiWindow, SqlRunner } from './kpi-queries';
+import { funnel, openLeadsOlderThan } from './kpi-reports';
 
 /**
  * What every KPI read shares, for the API and the worker's snapshots alike: the organisation's
@@ -141,7 +144,7 @@ export async function scorecard(db: SqlRunner, ctx: KpiContext, period: Resolved
   return { period, rows, overall: worstStatus(rows.map((r) => r.status)) };
 }
 
-export const SNAPSHOT_TRIGGERS = ['DAILY', 'ON_DEMAND', 'SPRINT', 'REVIEW'] as const;
+export const SNAPSHOT_TRIGGERS = ['DAILY', 'ON_DEMAND', 'SPRINT_BASELINE', 'SPRINT_OUTCOME', 'REVIEW'] as const;
 export type SnapshotTrigger = (typeof SNAPSHOT_TRIGGERS)[number];
 
 export interface KpiSnapshotRecord {
@@ -197,4 +200,34 @@ export async function listKpiSnapshots(db: SqlRunner, filter: { trigger?: Snapsh
     [filter.trigger ?? null, filter.limit],
   );
   return rows.map(toSnapshot);
+}
+
+/**
+ * The leak report: every KPI amber or red against its target and every open stage where leads
+ * stall (median time in stage over its allowance, or open leads aged past it), each with its
+ * corrective action, ordered by expected impact (libs/domain findLeaks).
+ */
+export async function leakReport(db: SqlRunner, ctx: KpiContext, period: ResolvedPeriod): Promise<Leak[]> {
+  const allowanceDays = Object.fromEntries(STALL_STAGES.map((st) => [st, STAGE_STALL_ALLOWANCE_HOURS[st] / 24]));
+  const [card, stages, aged] = await Promise.all([scorecard(db, ctx, period), funnel(db, period), openLeadsOlderThan(db, period.asOf, allowanceDays)]);
+  const measureOf = (k: KpiKey) => card.rows.find((r) => r.kpi === k)?.measure;
+  return findLeaks({
+    scorecard: card.rows.map((r) => ({
+      kpi: r.kpi,
+      value: r.measure.value,
+      target: r.target?.target ?? null,
+      direction: r.target?.direction ?? KPI_CATALOG[r.kpi].betterWhen,
+      status: r.status,
+      // Velocity's volume is the opportunities it runs on (its numerator N).
+      denominator: r.kpi === 'PIPELINE_VELOCITY' ? r.measure.numerator : r.measure.denominator,
+    })),
+    stalls: STALL_STAGES.map((stage) => ({
+      stage,
+      medianHoursInStage: stages.find((s) => s.stage === stage)?.medianHoursInStage ?? null,
+      openCount: aged[stage]?.open ?? 0,
+      agedOpenCount: aged[stage]?.aged ?? 0,
+    })),
+    revenueContext: { meanWonDealSize: measureOf('PIPELINE_VELOCITY')?.mean ?? null, winRate: measureOf('WIN_RATE')?.value ?? null },
+    asOfLocalDate: localDateOf(period.asOf, ctx.timeZone),
+  });
 }

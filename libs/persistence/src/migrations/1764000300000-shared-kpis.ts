@@ -52,7 +52,7 @@ export class SharedKpis1764000300000 implements MigrationInterface {
       CREATE TABLE kpi_snapshot (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         dedupe_key text NOT NULL UNIQUE,
-        trigger text NOT NULL CHECK (trigger IN ('DAILY','ON_DEMAND','SPRINT','REVIEW')),
+        trigger text NOT NULL CHECK (trigger IN ('DAILY','ON_DEMAND','SPRINT_BASELINE','SPRINT_OUTCOME','REVIEW')),
         period_start timestamptz NOT NULL,
         period_end timestamptz NOT NULL,
         period_from date NOT NULL,
