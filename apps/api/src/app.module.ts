@@ -16,11 +16,12 @@ import { LeadsModule } from './leads/leads.module';
 import { LiveModule } from './live/live.module';
 import { StageDefinitionsModule } from './stage-definitions/stage-definitions.module';
 import { KpisModule } from './kpis/kpis.module';
+import { SprintsModule } from './sprints/sprints.module';
 import { RepsModule } from './reps/reps.module';
 import { RoutingModule } from './routing/routing.module';
 import { TemporalModule } from './temporal/temporal.module';
 
-export const FEATURE_MODULES = [LeadsModule, EngagementModule, RepsModule, RoutingModule, LiveModule, StageDefinitionsModule, KpisModule];
+export const FEATURE_MODULES = [LeadsModule, EngagementModule, RepsModule, RoutingModule, LiveModule, StageDefinitionsModule, KpisModule, SprintsModule];
 
 /** Errors we did not type are reported as INTERNAL_SERVER_ERROR without internals. */
 export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {

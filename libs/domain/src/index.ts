@@ -19,6 +19,8 @@ export * from './kpi/catalog';
 export * from './kpi/target-rules';
 export * from './kpi/kpi-stack';
 export * from './kpi/leaks';
+export * from './sprint/plan';
+export * from './sprint/outcome';
 export * from './attribution/models';
 export * from './stage-definition/diff';
 export * from './stage-definition/what-if';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { SprintsModule } from '../sprints/sprints.module';
 import { StageDefinitionsResolver } from './stage-definitions.resolver';
 import { StageDefinitionsService } from './stage-definitions.service';
 
-@Module({ providers: [StageDefinitionsResolver, StageDefinitionsService] })
+@Module({ imports: [SprintsModule], providers: [StageDefinitionsResolver, StageDefinitionsService] })
 export class StageDefinitionsModule {}

@@ -15,6 +15,7 @@ import { StageDefinitionApprovalEntity, StageDefinitionEntity, UserEntity } from
 import type { Principal } from '../auth/auth.types';
 import { assertUuid, badInput, domainError, notFound } from '../common/errors';
 import { toGraphQLError } from '../common/workflow-errors';
+import { SprintsService } from '../sprints/sprints.service';
 
 /**
  * Versioned handoff contracts: drafts are edited by RevOps or marketing ops, validated as a
@@ -23,7 +24,11 @@ import { toGraphQLError } from '../common/workflow-errors';
  */
 @Injectable()
 export class StageDefinitionsService {
-  constructor(@InjectDataSource() private readonly db: DataSource, @Inject(Client) private readonly temporal: Client) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(Client) private readonly temporal: Client,
+    private readonly sprints: SprintsService,
+  ) {}
 
   list(): Promise<StageDefinitionEntity[]> {
     return this.db.getRepository(StageDefinitionEntity).find({ order: { version: 'DESC' } });
@@ -117,6 +122,7 @@ export class StageDefinitionsService {
     // The workflow activates (or closes) right after the deciding update: wait for it briefly.
     for (let i = 0; i < 50; i++) {
       const now = await this.get(id);
+      if (now.status === 'ACTIVE') await this.sprints.definitionActivated(id);
       if (now.status !== 'PROPOSED' || !approve) return now;
       const approvals = await this.approvals([id]);
       if (approvals[0].filter((a) => a.decision === 'APPROVED').length < (now.approverIds?.length ?? 0)) return now;

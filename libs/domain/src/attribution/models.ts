@@ -124,6 +124,9 @@ function normalise(weights: number[]): number[] {
   return weights.map((w) => w / total);
 }
 
+/** Absolute tolerance on amounts in cents (well above float error for amounts up to 10^10 cents). */
+const FLOAT_SLACK = 1e-6;
+
 /**
  * Splits `totalCents` by `shares` with the largest-remainder method: every part gets the floor
  * of its exact amount, then the cents left over go one each to the largest fractional parts
@@ -132,9 +135,11 @@ function normalise(weights: number[]): number[] {
 export function splitCents(totalCents: number, shares: readonly number[]): number[] {
   if (shares.length === 0) return [];
   const exact = shares.map((s) => s * totalCents);
-  const parts = exact.map((x) => Math.floor(x));
-  // Fractions rounded to 1e-9 so float noise (0.333...4 vs 0.333...3) does not break ties.
-  const fractions = exact.map((x, i) => ({ i, f: Math.round((x - parts[i]) * 1e9) / 1e9 }));
+  // Float noise must not move a cent: 0.4 x 1234500 may come out as 493799.99999999994, and two
+  // implementations (this one and the SQL twin) may differ in the last bit. So floors allow
+  // FLOAT_SLACK, and fractions are compared at that precision.
+  const parts = exact.map((x) => Math.floor(x + FLOAT_SLACK));
+  const fractions = exact.map((x, i) => ({ i, f: Math.max(0, Math.round((x - parts[i]) / FLOAT_SLACK) * FLOAT_SLACK) }));
   let left = totalCents - parts.reduce((s, p) => s + p, 0);
   fractions.sort((a, b) => b.f - a.f || a.i - b.i);
   for (let k = 0; left > 0; k = (k + 1) % fractions.length, left--) parts[fractions[k].i]++;

@@ -227,8 +227,9 @@ export async function attribution(db: SqlRunner, w: KpiWindow): Promise<Attribut
        SELECT weighted.*, weight / sum(weight) OVER (PARTITION BY opp_id, measure, model) AS share FROM weighted
      ),
      floored AS (
-       SELECT shared.*, floor(share * cents)::bigint AS base_cents,
-         round(((share * cents) - floor(share * cents))::numeric, 9) AS frac
+       -- As libs/domain splitCents: floors allow 1e-6 of float noise, fractions compare at that precision.
+       SELECT shared.*, floor(share * cents + 1e-6)::bigint AS base_cents,
+         GREATEST(0, round((((share * cents) - floor(share * cents + 1e-6)) / 1e-6)::numeric) * 1e-6) AS frac
        FROM shared
      ),
      split AS (
