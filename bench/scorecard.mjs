@@ -26,7 +26,7 @@ import { graphql, token } from '../scripts/lib/demo-leads.mjs';
 import { run, startProcess } from '../scripts/lib/processes.mjs';
 import { ensureTemporalCli, freePort, startTemporalDevServer } from '../scripts/lib/provision.mjs';
 import { ROOT } from '../scripts/lib/stack.mjs';
-import { loadInfo, loadKpiDataset } from './lib/kpi-dataset.mjs';
+import { LOADED_TABLES, loadInfo, loadKpiDataset } from './lib/kpi-dataset.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
@@ -109,7 +109,12 @@ async function prepareDatabase() {
   try {
     if (reason) {
       t0 = performance.now();
-      const { counts, seconds, asOf } = await loadKpiDataset(client, { leads: LEADS, log });
+      const connect = async () => {
+        const c = new pg.Client({ connectionString: benchUrl });
+        await c.connect();
+        return c;
+      };
+      const { counts, seconds, asOf } = await loadKpiDataset(client, { leads: LEADS, log, connect });
       log(`\nloaded ${fmt(LEADS)} leads as of ${asOf.toISOString()} in ${seconds.toFixed(1)} s (set-based SQL, then keys, indexes, foreign keys, VACUUM ANALYZE)`);
       printCounts(counts);
       return asOf;
@@ -125,7 +130,8 @@ async function prepareDatabase() {
 
 function printCounts(counts) {
   log('rows per table:');
-  for (const [t, n] of Object.entries(counts)) log(`  ${t.padEnd(18)} ${fmt(Number(n)).padStart(12)}`);
+  const order = (t) => (LOADED_TABLES.includes(t) ? LOADED_TABLES.indexOf(t) : LOADED_TABLES.length);
+  for (const [t, n] of Object.entries(counts).sort(([a], [b]) => order(a) - order(b))) log(`  ${t.padEnd(18)} ${fmt(Number(n)).padStart(12)}`);
   log(`  ${'total'.padEnd(18)} ${fmt(Object.values(counts).reduce((s, n) => s + Number(n), 0)).padStart(12)}`);
 }
 

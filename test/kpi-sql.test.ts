@@ -106,8 +106,13 @@ describe('SQL twins of the domain formulas', () => {
       }
       const amount = Math.round(r() * 9_000_000) / 100 + 0.01;
       await sql(
-        `INSERT INTO opportunity (step_key, lead_id, amount, expected_close_at, created_at, status, bant) VALUES ($1, $2, $3, $4, $4, 'OPEN', '{}')`,
-        [`kpi-sql/${run}/${n}/opp`, leadId, amount, createdAt],
+        // Lost a day later (and the lead closed), so nothing of this test stays open into later periods other tests measure.
+        `INSERT INTO opportunity (step_key, lead_id, amount, expected_close_at, created_at, status, closed_at, close_reason, bant) VALUES ($1, $2, $3, $4, $4, 'LOST', $5, 'test', '{}')`,
+        [`kpi-sql/${run}/${n}/opp`, leadId, amount, createdAt, new Date(createdAt.getTime() + 86_400_000)],
+      );
+      await sql(
+        `INSERT INTO stage_transition (step_key, lead_id, from_stage, to_stage, occurred_at, actor_id, actor_role, reason) VALUES ($1, $2, 'OPPORTUNITY', 'CLOSED_LOST', $3, 'system', 'SYSTEM', 'test')`,
+        [`kpi-sql/${run}/${n}/lost`, leadId, new Date(createdAt.getTime() + 86_400_000)],
       );
       opportunities.push({ leadId, createdAt, amount, touchpoints });
     }

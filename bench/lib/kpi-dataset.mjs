@@ -11,7 +11,8 @@
 // tables mutually consistent (a MET clock has a touch logged before its due instant, a
 // breach exists for every BREACHED clock, a lead's stage is its last transition, ...).
 //
-// Expects a migrated database with the demo organisation seeded (reps, routing rules).
+// Expects a freshly migrated database with the demo organisation seeded (reps, routing
+// rules); the loaded tables are truncated first.
 // Secondary indexes, unique/primary keys and foreign keys of the loaded tables are dropped
 // for the load and recreated afterwards from their own definitions, which validates every
 // row against them (a violation fails the load).
@@ -114,22 +115,26 @@ CREATE TABLE IF NOT EXISTS bench.load_info (
 
 /**
  * @param {import('pg').Client} client  connected to a migrated, seeded Baton database
- * @param {{ leads?: number, now?: Date, log?: (m: string) => void }} [o]
+ * @param {{ leads?: number, now?: Date, log?: (m: string) => void, connect?: () => Promise<import('pg').Client> }} [o]
+ *   `connect`: opens a second connection to the same database, used to load tables and build
+ *   indexes two at a time (the loader closes it); without it everything runs on `client`.
  * @returns {Promise<{ counts: Record<string, number>, seconds: number, steps: {step: string, ms: number}[], asOf: Date }>}
  */
-export async function loadKpiDataset(client, { leads = 1_000_000, now = new Date(), log = () => {} } = {}) {
+export async function loadKpiDataset(client, { leads = 1_000_000, now = new Date(), log = () => {}, connect } = {}) {
   const N = Math.floor(leads);
   if (!(N >= 1)) throw new Error(`leads must be >= 1, got ${leads}`);
   const asOf = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
   const NOW = `'${asOf.toISOString()}'::timestamptz`;
   const started = performance.now();
   const steps = [];
-  const step = async (name, sql) => {
-    const t0 = performance.now();
-    const r = await client.query(sql);
-    const ms = performance.now() - t0;
+  const report = (name, ms, rows) => {
     steps.push({ step: name, ms });
-    log(`  ${name.padEnd(44)} ${(ms / 1000).toFixed(1).padStart(6)} s${typeof r.rowCount === 'number' ? `  ${r.rowCount.toLocaleString('en')} rows` : ''}`);
+    log(`  ${name.padEnd(44)} ${(ms / 1000).toFixed(1).padStart(6)} s${typeof rows === 'number' ? `  ${rows.toLocaleString('en')} rows` : ''}`);
+  };
+  const step = async (name, sql, c = client) => {
+    const t0 = performance.now();
+    const r = await c.query(sql);
+    report(name, performance.now() - t0, r.rowCount ?? undefined);
     return r;
   };
 
@@ -148,13 +153,15 @@ export async function loadKpiDataset(client, { leads = 1_000_000, now = new Date
   const RULE_ID = (i) => `${arr(team.map((u) => String(ruleOf(u).id)))}[${i}]`;
   const RULE_KIND = (i) => `${arr(team.map((u) => ruleOf(u).kind))}[${i}]`;
   const RULE_NAME = (i) => `${arr(team.map((u) => ruleOf(u).name))}[${i}]`;
-  const MANAGER_OF = (i) => `${arr(team.map((u) => u.manager_id ?? manager.id), 'uuid')}[${i}]`;
   // Reps share the load; the manager (fallback) gets a few.
   const repShares = [...reps.map((_, i) => [i + 1, 97 / reps.length]), [M, 3]];
 
   log(`generating ${N.toLocaleString('en')} leads as of ${asOf.toISOString()} (reps: ${reps.map((r) => r.email).join(', ')}; manager ${manager.email})`);
-  await client.query(`SET work_mem = '256MB'; SET maintenance_work_mem = '1GB'; SET synchronous_commit = off; SET max_parallel_maintenance_workers = 2; SET jit = off`);
+  // Big sorts and hashes in memory; no JIT (it spends seconds compiling these long expressions).
+  const SESSION = `SET work_mem = '256MB'; SET maintenance_work_mem = '768MB'; SET synchronous_commit = off; SET jit = off`;
+  await client.query(SESSION);
   await client.query(HELPERS);
+  await client.query('DELETE FROM bench.load_info'); // a load that fails leaves no marker
   await client.query('DROP TABLE IF EXISTS bench.l, bench.c, bench.t');
 
   // ---------------------------------------------------------------- staging: leads
@@ -329,8 +336,9 @@ export async function loadKpiDataset(client, { leads = 1_000_000, now = new Date
   log(`  dropped ${deferred.count} indexes/constraints of the loaded tables for the load`);
   await client.query(`TRUNCATE ${LOADED_TABLES.join(', ')}`);
 
+  const ins = {};
   const eventType = (r) => pick(r, EVENT_TYPES);
-  await step('engagement_event', `
+  ins.engagement_event = `
     INSERT INTO engagement_event (id, idempotency_key, lead_id, type, occurred_at, received_at, channel, campaign, utm, url, content_title, via)
     SELECT md5('event:' || x.n || ':' || x.e)::uuid, 'bench:' || x.n || ':' || x.e, x.lead_id, x.type, x.at, x.at + interval '2 seconds', x.channel, x.campaign,
       jsonb_strip_nulls(jsonb_build_object('source', x.channel, 'campaign', x.campaign)),
@@ -357,10 +365,10 @@ export async function loadKpiDataset(client, { leads = 1_000_000, now = new Date
       SELECT c.n, 'c' || c.cyc || 'e', c.lead_id, ${pick(R('c.k', 310), [['SITE_VISIT', 50], ['EMAIL_OPEN', 30], ['WEBINAR_ATTENDED', 20]])}, c.engaged_at,
         'email', CASE WHEN ${R('c.k', 311)} < 0.8 THEN 'nurture-drip' END, 'WEBHOOK', ${R('c.k', 312)}
       FROM bench.c c WHERE c.cyc = 2
-    ) x`);
+    ) x`;
 
   const SYS = `'system', 'SYSTEM'`;
-  await step('stage_transition', `
+  ins.stage_transition = `
     INSERT INTO stage_transition (step_key, lead_id, from_stage, to_stage, occurred_at, actor_id, actor_role, reason, definition_version, details)
     SELECT 'lead:' || l.id || '/first-touch', l.id, NULL::text, 'FIRST_TOUCH', l.created_at, ${SYS}, 'Lead captured', NULL::int, NULL::jsonb FROM bench.l l
     UNION ALL
@@ -398,9 +406,9 @@ export async function loadKpiDataset(client, { leads = 1_000_000, now = new Date
         CASE WHEN c.recycle_action = 'NURTURE' THEN 'Back to marketing nurture until ' || to_char(c.reengage_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') ELSE 'Back to marketing for data repair' END,
         jsonb_build_object('reason', c.exit_reason, 'action', c.recycle_action, 'reengageAt', c.reengage_at))
     ) AS v(seq, from_stage, to_stage, at, actor_id, actor_role, reason, details)
-    WHERE v.at IS NOT NULL AND v.at <= ${NOW} AND (v.seq <> 8 OR c.opp_out IS NOT NULL)`);
+    WHERE v.at IS NOT NULL AND v.at <= ${NOW} AND (v.seq <> 8 OR c.opp_out IS NOT NULL)`;
 
-  await step('handoff', `
+  ins.handoff = `
     INSERT INTO handoff (step_key, lead_id, outcome, evaluated_at, definition_version, hot, demo_request, intent_score, score_breakdown, triggers, missing_fields, brief)
     SELECT 'lead:' || l.id || '/c1/handoff1-INCOMPLETE', l.id, 'INCOMPLETE', l.inc_at, 1, false, false, l.pre_score,
       jsonb_build_object('PRICING_PAGE_VIEW', 15, 'CASE_STUDY_VIEW', 10, 'EMAIL_OPEN', 3), jsonb_build_array(jsonb_build_object('triggerId', 'MID_FUNNEL_WITH_FIT')), l.missing, NULL
@@ -413,27 +421,27 @@ export async function loadKpiDataset(client, { leads = 1_000_000, now = new Date
       jsonb_build_object('source', l.source, 'intentScore', c.score, 'title', l.title, 'buyingRole', l.buying_role,
         'company', jsonb_build_object('industry', l.industry, 'size', l.company_size, 'country', l.country),
         'recommendedNextAction', CASE WHEN c.demo THEN 'Call within 15 minutes and book the demo' WHEN c.hot THEN 'Call today' ELSE 'Start the cadence' END)
-    FROM bench.c c JOIN bench.l l ON l.n = c.n`);
+    FROM bench.c c JOIN bench.l l ON l.n = c.n`;
 
-  await step('routing_decision', `
+  ins.routing_decision = `
     INSERT INTO routing_decision (id, step_key, lead_id, rule_id, rep_id, queue, trace, decided_at)
     SELECT md5('route:' || c.k || ':' || v.seq)::uuid, c.key || '/route' || v.seq, c.lead_id, ${RULE_ID('v.rep')}, ${REP_ID('v.rep')}, NULL,
       jsonb_build_array(jsonb_build_object('ruleId', ${RULE_ID('v.rep')}, 'kind', ${RULE_KIND('v.rep')}, 'matched', true,
         'reason', ${RULE_NAME('v.rep')} || CASE WHEN v.seq = 2 THEN ' (excluding the previous owner)' ELSE '' END, 'skipped', '[]'::jsonb)),
       v.at
     FROM bench.c c CROSS JOIN LATERAL (VALUES (1, c.rep1, c.r1_at), (2, c.rep2, c.r2_at)) AS v(seq, rep, at)
-    WHERE v.at IS NOT NULL AND v.at <= ${NOW}`);
+    WHERE v.at IS NOT NULL AND v.at <= ${NOW}`;
 
-  await step('touch', `
+  ins.touch = `
     INSERT INTO touch (id, step_key, lead_id, rep_id, channel, outcome, occurred_at, logged_at, cadence_step, note)
     SELECT t.touch_id, t.key || '/touch-' || t.touch_id, t.lead_id, ${REP_ID('t.rep')}, t.channel, t.outcome, t.occurred_at, t.logged_at, nullif(t.slot, 0), NULL
-    FROM bench.t t WHERE t.has_touch`);
+    FROM bench.t t WHERE t.has_touch`;
 
-  await step('cadence_step', `
+  ins.cadence_step = `
     INSERT INTO cadence_step (lead_id, cycle, step, day, channel, due_at, done_at, touch_id)
     SELECT t.lead_id, t.cyc, t.slot, ${arr(CADENCE_DAYS, 'int')}[t.slot], t.channel, t.due_at,
       CASE WHEN t.has_touch THEN t.logged_at END, CASE WHEN t.has_touch THEN t.touch_id END
-    FROM bench.t t WHERE t.slot > 0 AND t.cadence_visible`);
+    FROM bench.t t WHERE t.slot > 0 AND t.cadence_visible`;
 
   // A clock is MET when settled by its due instant, BREACHED at the due instant otherwise
   // (unless cancelled first: reassignment, rejection, qualification, disqualification).
@@ -442,7 +450,7 @@ export async function loadKpiDataset(client, { leads = 1_000_000, now = new Date
       WHEN ${due} <= ${NOW} AND (${cancel} IS NULL OR ${cancel} > ${due}) THEN 'BREACHED'
       WHEN ${cancel} IS NOT NULL AND ${cancel} <= ${NOW} THEN 'CANCELLED'
       ELSE 'PENDING' END`;
-  await step('sla_clock', `
+  ins.sla_clock = `
     INSERT INTO sla_clock (id, step_key, lead_id, kind, owner_id, started_at, due_at, status, met_at, breached_at)
     SELECT x.id, x.step_key, x.lead_id, x.kind, x.owner_id, x.started_at, x.due_at, x.status,
       CASE WHEN x.status = 'MET' THEN x.met END, CASE WHEN x.status = 'BREACHED' THEN x.breached END
@@ -461,26 +469,26 @@ export async function loadKpiDataset(client, { leads = 1_000_000, now = new Date
       SELECT md5('clock:t:' || t.k || ':' || t.slot)::uuid, t.key || '/clock-t' || t.slot || '-TOUCH_LOGGING', t.lead_id, 'TOUCH_LOGGING', ${REP_ID('t.rep')},
         t.occurred_at, t.occurred_at + interval '24 hours', CASE WHEN t.logged_at <= t.occurred_at + interval '24 hours' THEN 'MET' ELSE 'BREACHED' END, t.logged_at, t.logged_at
       FROM bench.t t WHERE t.has_touch
-    ) x`);
+    ) x`;
 
   // Every breached clock has its permanent breach record (insert-only: the trigger forbids updates).
-  await step('sla_breach', `
+  ins.sla_breach = `
     INSERT INTO sla_breach (clock_id, lead_id, owner_id, manager_id, kind, due_at, breached_at)
     SELECT k.id, k.lead_id, k.owner_id, m.manager_id, k.kind, k.due_at, k.breached_at
     FROM sla_clock k LEFT JOIN (SELECT unnest(${arr(team.map((u) => u.id), 'uuid')}) AS id, unnest(${arr(team.map((u) => u.manager_id ?? manager.id), 'uuid')}) AS manager_id) m ON m.id = k.owner_id
-    WHERE k.status = 'BREACHED'`);
+    WHERE k.status = 'BREACHED'`;
 
-  await step('opportunity', `
+  ins.opportunity = `
     INSERT INTO opportunity (id, step_key, lead_id, account_id, owner_id, amount, expected_close_at, created_at, status, closed_at, close_reason, bant)
     SELECT md5('opp:' || c.k)::uuid, c.key || '/opportunity', c.lead_id, NULL, ${REP_ID('c.rep')}, c.amount, c.expected_close_at, c.sql_at,
       CASE WHEN c.closed_at <= ${NOW} THEN c.opp_out ELSE 'OPEN' END,
       CASE WHEN c.closed_at <= ${NOW} THEN c.closed_at END,
       CASE WHEN c.closed_at <= ${NOW} THEN CASE c.opp_out WHEN 'WON' THEN 'signed' ELSE 'lost to competitor' END END,
       jsonb_build_object('budget', true, 'authority', true, 'need', true, 'timeline', ${R('c.k', 130)} < 0.6)
-    FROM bench.c c WHERE c.outcome = 'SQL' AND c.sql_at <= ${NOW}`);
+    FROM bench.c c WHERE c.outcome = 'SQL' AND c.sql_at <= ${NOW}`;
 
   // The lead read model, last: its stage is its last transition at or before now.
-  await step('lead', `
+  ins.lead = `
     INSERT INTO lead (id, email, first_name, last_name, company, title, industry, company_size, country, buying_role, source, utm, account_id, stage, owner_id,
       first_touch_at, recycle_count, survivor_lead_id, workflow_id, created_at, updated_at, hot, intent_score, definition_version, mql_at, routed_at,
       accepted_at, reengage_at, sla_breached, next_due_at)
@@ -520,19 +528,34 @@ export async function loadKpiDataset(client, { leads = 1_000_000, now = new Date
       (9, l.inc_at, 'INCOMPLETE'),
       (10, CASE WHEN l.n_events > 0 THEN l.created_at + interval '5 seconds' END, 'ENGAGED'),
       (11, l.created_at, 'FIRST_TOUCH')
-    ) AS v(prio, at, stage) WHERE v.at IS NOT NULL AND v.at <= ${NOW} ORDER BY prio LIMIT 1) s`);
+    ) AS v(prio, at, stage) WHERE v.at IS NOT NULL AND v.at <= ${NOW} ORDER BY prio LIMIT 1) s`;
 
   // Monthly revenue goals for the two years loaded and the next quarter, around the won revenue.
-  await step('revenue_target', `
+  ins.revenue_target = `
     INSERT INTO revenue_target (month, amount, updated_by, updated_at)
     SELECT to_char(m, 'YYYY-MM'), greatest(1000, round((w.avg_month * (0.95 + 0.3 * ${R("extract(epoch FROM m)::bigint", 600)}))::numeric, -3)), 'bench', ${NOW}
     FROM generate_series(date_trunc('month', ${NOW} AT TIME ZONE 'UTC') - interval '24 months', date_trunc('month', ${NOW} AT TIME ZONE 'UTC') + interval '3 months', interval '1 month') AS m
-    CROSS JOIN (SELECT coalesce(sum(amount), 0) / 24 AS avg_month FROM opportunity WHERE status = 'WON') w`);
+    CROSS JOIN (SELECT coalesce(sum(amount), 0) / 24 AS avg_month FROM opportunity WHERE status = 'WON') w`;
 
-  await restoreConstraintsAndIndexes(client, deferred, (name, ms) => {
-    steps.push({ step: name, ms });
-    log(`  ${name.padEnd(44)} ${(ms / 1000).toFixed(1).padStart(6)} s`);
-  });
+  // Two lanes of inserts, on two connections when possible; within a lane, dependency order
+  // (a breach needs its clock, the lead read model its breaches, revenue targets the won deals).
+  const lanes = [
+    ['stage_transition', 'handoff', 'touch', 'routing_decision', 'opportunity', 'revenue_target'],
+    ['sla_clock', 'sla_breach', 'lead', 'engagement_event', 'cadence_step'],
+  ];
+  const second = connect ? await connect() : null;
+  try {
+    if (second) await second.query(SESSION);
+    const conns = [client, second ?? client];
+    const t0 = performance.now();
+    await Promise.all(lanes.map(async (lane, i) => {
+      for (const table of lane) await step(table, ins[table], conns[i]);
+    }));
+    report(`all tables loaded${second ? ' (2 connections)' : ''}`, performance.now() - t0);
+    await restoreConstraintsAndIndexes(conns, deferred, report);
+  } finally {
+    await second?.end();
+  }
   await client.query('DROP TABLE bench.l, bench.c, bench.t');
   await step('VACUUM ANALYZE', `VACUUM (ANALYZE) ${LOADED_TABLES.join(', ')}`);
 
@@ -563,10 +586,10 @@ async function dropConstraintsAndIndexes(client, tables) {
     FROM pg_constraint WHERE contype = 'f' AND (conrelid = ANY (${rels}) OR confrelid = ANY (${rels})) ORDER BY conrelid::regclass::text, conname`)).rows;
   const keys = (await client.query(`
     SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname) AS drop,
-           format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid)) AS add, conname AS name
+           format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid)) AS add, conname AS name, conrelid::regclass::text AS tbl
     FROM pg_constraint WHERE contype IN ('p', 'u') AND conrelid = ANY (${rels}) ORDER BY contype, conrelid::regclass::text, conname`)).rows;
   const indexes = (await client.query(`
-    SELECT format('DROP INDEX %s', i.indexrelid::regclass) AS drop, pg_get_indexdef(i.indexrelid) AS add, i.indexrelid::regclass::text AS name
+    SELECT format('DROP INDEX %s', i.indexrelid::regclass) AS drop, pg_get_indexdef(i.indexrelid) AS add, i.indexrelid::regclass::text AS name, i.indrelid::regclass::text AS tbl
     FROM pg_index i WHERE i.indrelid = ANY (${rels})
       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x'))
     ORDER BY 3`)).rows;
@@ -581,16 +604,32 @@ async function dropConstraintsAndIndexes(client, tables) {
   return { keys, indexes, fks, count: fks.length + keys.length + indexes.length };
 }
 
-async function restoreConstraintsAndIndexes(client, { keys, indexes, fks }, report) {
-  for (const [label, group] of [['primary/unique keys', keys], ['indexes', indexes], ['foreign keys (validated)', fks]]) {
-    const t0 = performance.now();
-    for (const x of group) {
-      try {
-        await client.query(x.add);
-      } catch (e) {
-        throw new Error(`recreating ${x.name} failed (${e.message}): the generated data breaks it\n  ${x.add}`);
-      }
+/**
+ * Rebuild keys and indexes table by table, the biggest tables first, spread over the
+ * connections; then the foreign keys (one at a time: each validates every row).
+ */
+async function restoreConstraintsAndIndexes(conns, { keys, indexes, fks }, report) {
+  const exec = async (c, x) => {
+    try {
+      await c.query(x.add);
+    } catch (e) {
+      throw new Error(`recreating ${x.name} failed (${e.message}): the generated data breaks it\n  ${x.add}`);
     }
-    report(`restore ${group.length} ${label}`, performance.now() - t0);
+  };
+  let t0 = performance.now();
+  const tables = [...new Set([...keys, ...indexes].map((x) => x.tbl))];
+  const sizes = new Map((await conns[0].query(`SELECT c.oid::regclass::text AS tbl, pg_relation_size(c.oid) AS size FROM pg_class c WHERE c.oid::regclass::text = ANY ($1)`, [tables])).rows.map((r) => [r.tbl, Number(r.size)]));
+  const lanes = conns.map(() => ({ size: 0, tables: [] }));
+  for (const t of tables.sort((a, b) => (sizes.get(b) ?? 0) - (sizes.get(a) ?? 0))) {
+    const lane = lanes.reduce((min, l) => (l.size < min.size ? l : min));
+    lane.size += sizes.get(t) ?? 0;
+    lane.tables.push(t);
   }
+  await Promise.all(lanes.map(async (lane, i) => {
+    for (const t of lane.tables) for (const x of [...keys, ...indexes].filter((y) => y.tbl === t)) await exec(conns[i], x);
+  }));
+  report(`restore ${keys.length} primary/unique keys, ${indexes.length} indexes`, performance.now() - t0);
+  t0 = performance.now();
+  for (const x of fks) await exec(conns[0], x);
+  report(`restore ${fks.length} foreign keys (validated)`, performance.now() - t0);
 }

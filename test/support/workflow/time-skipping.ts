@@ -10,7 +10,16 @@ import { ensureSearchAttributes } from '../../../libs/runtime/src/search-attribu
  */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const path = process.env.TEMPORAL_TEST_SERVER_PATH;
-  const env = await TestWorkflowEnvironment.createTimeSkipping(path ? { server: { executable: { type: 'existing-path', path } } } : {});
+  const options = path ? { server: { executable: { type: 'existing-path' as const, path } } } : {};
+  // The SDK gives the JVM 5 s to listen; on a loaded 2-core machine that is sometimes too short.
+  let env: TestWorkflowEnvironment | undefined;
+  for (let attempt = 1; !env; attempt++) {
+    try {
+      env = await TestWorkflowEnvironment.createTimeSkipping(options);
+    } catch (e) {
+      if (attempt >= 3 || !/did not start/.test((e as Error).message)) throw e;
+    }
+  }
   await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;
 }

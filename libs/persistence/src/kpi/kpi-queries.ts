@@ -97,32 +97,21 @@ const p90 = (col: string) => `percentile_cont(0.9) WITHIN GROUP (ORDER BY ${col}
 
 /** The cycle's MQL instant: the lead's last MQL at or before `at`. */
 const cycleMql = (leadCol: string, at: string) =>
-  `(SELECT max(m.occurred_at) FROM stage_transition m WHERE m.lead_id = ${leadCol} AND m.to_stage = 'MQL' AND m.occurred_at <= ${at})`;
-/** The lead's next MQL after `at` (the end of the cycle), or infinity. */
-const nextMql = (leadCol: string, at: string) =>
-  `COALESCE((SELECT min(m.occurred_at) FROM stage_transition m WHERE m.lead_id = ${leadCol} AND m.to_stage = 'MQL' AND m.occurred_at > ${at}), 'infinity')`;
-/** The first rep the cycle starting at `mqlAt` was routed to. */
-const firstRoutedRep = (leadCol: string, mqlAt: string, cycleEnd: string) =>
-  `(SELECT r.rep_id FROM routing_decision r WHERE r.lead_id = ${leadCol} AND r.rep_id IS NOT NULL AND r.decided_at >= ${mqlAt} AND r.decided_at < ${cycleEnd} AND r.decided_at <= $3 ORDER BY r.decided_at LIMIT 1)`;
+  `(SELECT max(m.occurred_at) FROM stage_transition m WHERE m.lead_id = ${leadCol} AND m.to_stage = 'MQL' AND m.from_stage IS DISTINCT FROM 'MQL' AND m.occurred_at <= ${at})`;
 const IN_PERIOD = (col: string) => `${col} >= $1 AND ${col} < $2 AND ${col} <= $3`;
 /** A human actor of a transition is a user id; the system is not a rep. */
 const actorRep = (alias: string) => `CASE WHEN ${alias}.actor_role IN ('SALES_REP','SALES_MANAGER') THEN ${alias}.actor_id::uuid END`;
 
 function speedToLead(hotOnly: boolean): KpiSql {
+  // kpi_routing: each routing to a rep with its first touch by that rep (counted once logged by as-of).
   return {
     base: `
-      SELECT rd.lead_id, rd.rep_id, ft.first_at,
-             (EXTRACT(EPOCH FROM ft.first_at - rd.decided_at) / 60)::float8 AS wall,
-             baton_business_minutes(ru.calendar, rd.decided_at, ft.first_at)::float8 AS biz
-      FROM routing_decision rd
-      JOIN app_user ru ON ru.id = rd.rep_id
-      LEFT JOIN LATERAL (
-        SELECT min(t.occurred_at) AS first_at FROM touch t
-        WHERE t.lead_id = rd.lead_id AND t.rep_id = rd.rep_id AND t.occurred_at >= rd.decided_at AND t.logged_at <= $3
-          AND t.occurred_at < COALESCE((SELECT min(n.decided_at) FROM routing_decision n WHERE n.lead_id = rd.lead_id AND n.decided_at > rd.decided_at AND n.decided_at <= $3), 'infinity')
-      ) ft ON true
-      WHERE rd.rep_id IS NOT NULL AND ${IN_PERIOD('rd.decided_at')}
-      ${hotOnly ? `AND (SELECT h.hot FROM handoff h WHERE h.lead_id = rd.lead_id AND h.evaluated_at <= rd.decided_at ORDER BY h.evaluated_at DESC LIMIT 1)` : ''}`,
+      SELECT r.lead_id, r.rep_id, t.first_at,
+             (EXTRACT(EPOCH FROM t.first_at - r.decided_at) / 60)::float8 AS wall,
+             CASE WHEN t.first_at IS NOT NULL THEN r.business_minutes END AS biz
+      FROM kpi_routing r
+      CROSS JOIN LATERAL (SELECT CASE WHEN r.first_touch_logged_at <= $3 THEN r.first_touch_at END AS first_at) t
+      WHERE ${IN_PERIOD('r.decided_at')}${hotOnly ? ' AND r.hot' : ''}`,
     aggregates: {
       value: median('b.biz'),
       denominator: 'count(b.first_at)',
@@ -138,26 +127,12 @@ function speedToLead(hotOnly: boolean): KpiSql {
 }
 
 const ACCEPTANCE: KpiSql = {
-  // The first routing to a rep of each MQL cycle, and the first SAL / REJECTED after it in that cycle.
+  // kpi_lead_cycle: MQL cycles whose first routing is in the period, and the first SAL / REJECTED after it.
   base: `
-    SELECT c.lead_id, COALESCE(dec.rep_id, lastr.rep_id, c.rep_id) AS rep_id, dec.to_stage AS decision
-    FROM (
-      SELECT rd.lead_id, rd.rep_id, rd.decided_at, cy.mql_at, ${nextMql('rd.lead_id', 'cy.mql_at')} AS cycle_end
-      FROM routing_decision rd
-      CROSS JOIN LATERAL (SELECT ${cycleMql('rd.lead_id', 'rd.decided_at')} AS mql_at) cy
-      WHERE rd.rep_id IS NOT NULL AND ${IN_PERIOD('rd.decided_at')} AND cy.mql_at IS NOT NULL
-        AND NOT EXISTS (SELECT 1 FROM routing_decision e WHERE e.lead_id = rd.lead_id AND e.rep_id IS NOT NULL AND e.decided_at >= cy.mql_at AND e.decided_at < rd.decided_at)
-    ) c
-    LEFT JOIN LATERAL (
-      SELECT s.to_stage, ${actorRep('s')} AS rep_id FROM stage_transition s
-      WHERE s.lead_id = c.lead_id AND s.to_stage IN ('SAL','REJECTED') AND s.occurred_at >= c.decided_at AND s.occurred_at < c.cycle_end AND s.occurred_at <= $3
-      ORDER BY s.occurred_at LIMIT 1
-    ) dec ON true
-    LEFT JOIN LATERAL (
-      SELECT r.rep_id FROM routing_decision r
-      WHERE dec.to_stage IS NULL AND r.lead_id = c.lead_id AND r.rep_id IS NOT NULL AND r.decided_at >= c.decided_at AND r.decided_at < c.cycle_end AND r.decided_at <= $3
-      ORDER BY r.decided_at DESC LIMIT 1
-    ) lastr ON true`,
+    SELECT c.lead_id, COALESCE(d.rep_id, c.last_rep_id, c.first_rep_id) AS rep_id, d.decision
+    FROM kpi_lead_cycle c
+    CROSS JOIN LATERAL (SELECT CASE WHEN c.decision_at <= $3 THEN c.decision END AS decision, CASE WHEN c.decision_at <= $3 THEN c.decision_rep_id END AS rep_id) d
+    WHERE ${IN_PERIOD('c.first_routed_at')}`,
   aggregates: {
     value: ratioOf(`count(*) FILTER (WHERE b.decision = 'SAL')`, `count(b.decision)`),
     numerator: `count(*) FILTER (WHERE b.decision = 'SAL')`,
@@ -166,20 +141,16 @@ const ACCEPTANCE: KpiSql = {
   },
 };
 
-/** The MQL cohort of the period with what each cycle reached by as-of. */
-function mqlCohort(needsRep: boolean): string {
-  return `
-    SELECT m.lead_id, ${needsRep ? firstRoutedRep('m.lead_id', 'm.occurred_at', 'ce.cycle_end') : 'NULL::uuid'} AS rep_id,
-      EXISTS (SELECT 1 FROM opportunity o WHERE o.lead_id = m.lead_id AND o.created_at >= m.occurred_at AND o.created_at < ce.cycle_end AND o.created_at <= $3) AS reached_opp,
-      EXISTS (SELECT 1 FROM stage_transition s WHERE s.lead_id = m.lead_id AND s.to_stage IN ('SQL','OPPORTUNITY') AND s.occurred_at >= m.occurred_at AND s.occurred_at < ce.cycle_end AND s.occurred_at <= $3) AS reached_sql
-    FROM (SELECT DISTINCT lead_id, occurred_at FROM stage_transition WHERE to_stage = 'MQL' AND ${IN_PERIOD('occurred_at')}) m
-    CROSS JOIN LATERAL (SELECT ${nextMql('m.lead_id', 'm.occurred_at')} AS cycle_end) ce`;
-}
+/** The MQL cohort of the period (kpi_lead_cycle) with what each cycle reached by as-of. */
+const MQL_COHORT = `
+  SELECT c.lead_id, c.first_rep_id AS rep_id, (c.opportunity_at <= $3) AS reached_opp, (c.sql_at <= $3) AS reached_sql
+  FROM kpi_lead_cycle c WHERE ${IN_PERIOD('c.mql_at')}`;
 
-function cohortRate(stage: 'SQL' | 'OPPORTUNITY', needsRep: boolean): KpiSql {
+function cohortRate(stage: 'SQL' | 'OPPORTUNITY'): KpiSql {
+  // Reaching an opportunity implies SQL (an opportunity is only created from an SQL).
   const hit = stage === 'SQL' ? '(b.reached_sql OR b.reached_opp)' : 'b.reached_opp';
   return {
-    base: mqlCohort(needsRep),
+    base: MQL_COHORT,
     aggregates: { value: ratioOf(`count(*) FILTER (WHERE ${hit})`, 'count(*)'), numerator: `count(*) FILTER (WHERE ${hit})`, denominator: 'count(*)' },
   };
 }
@@ -206,11 +177,14 @@ const OPPORTUNITIES_BASE = `
   FROM opportunity o
   WHERE o.created_at < LEAST($2::timestamptz, $3::timestamptz) AND (o.closed_at IS NULL OR o.closed_at >= $1)`;
 
+/** Only the opportunities closed in the period (so a breakdown shows no group without one). */
+const CLOSED_IN_PERIOD_BASE = `SELECT * FROM (${OPPORTUNITIES_BASE}) c WHERE c.closed_in_period`;
+
 const CLOSED_WON = `b.closed_in_period AND b.won`;
 const CLOSED_LOST = `b.closed_in_period AND NOT b.won`;
 
 const WIN_RATE: KpiSql = {
-  base: OPPORTUNITIES_BASE,
+  base: CLOSED_IN_PERIOD_BASE,
   aggregates: {
     value: ratioOf(`count(*) FILTER (WHERE ${CLOSED_WON})`, `count(*) FILTER (WHERE b.closed_in_period)`),
     numerator: `count(*) FILTER (WHERE ${CLOSED_WON})`,
@@ -219,7 +193,7 @@ const WIN_RATE: KpiSql = {
 };
 
 const SALES_CYCLE: KpiSql = {
-  base: OPPORTUNITIES_BASE,
+  base: CLOSED_IN_PERIOD_BASE,
   aggregates: {
     value: `percentile_cont(0.5) WITHIN GROUP (ORDER BY b.cycle_days) FILTER (WHERE b.closed_in_period)`,
     denominator: `count(*) FILTER (WHERE b.closed_in_period)`,
@@ -301,7 +275,7 @@ const FOLLOW_UP_STEPS: KpiSql = {
     FROM cadence_step cs
     LEFT JOIN touch t ON t.id = cs.touch_id
     LEFT JOIN lead sl ON sl.id = cs.lead_id
-    WHERE ${IN_PERIOD('cs.due_at')}
+    WHERE cs.due_at >= $1 AND cs.due_at < $2
       AND (cs.done_at IS NOT NULL AND cs.done_at <= $3 OR NOT EXISTS (
         SELECT 1 FROM stage_transition x WHERE x.lead_id = cs.lead_id AND x.to_stage IN ${EXIT_STAGES}
           AND x.occurred_at <= cs.due_at AND x.occurred_at <= $3
@@ -322,7 +296,7 @@ const SLA_COMPLIANCE: KpiSql = {
            WHEN c.status = 'MET' AND c.met_at <= $3 THEN 'MET'
            WHEN c.status = 'CANCELLED' THEN 'CANCELLED'
            ELSE 'PENDING' END AS state
-    FROM sla_clock c WHERE ${IN_PERIOD('c.due_at')}`,
+    FROM sla_clock c WHERE c.due_at >= $1 AND c.due_at < $2 AND c.started_at <= $3`,
   aggregates: {
     value: ratioOf(`count(*) FILTER (WHERE b.state = 'MET')`, `count(*) FILTER (WHERE b.state IN ('MET','BREACHED'))`),
     numerator: `count(*) FILTER (WHERE b.state = 'MET')`,
@@ -334,19 +308,18 @@ const SLA_COMPLIANCE: KpiSql = {
 const REENGAGEMENT: KpiSql = {
   base: `
     SELECT r.lead_id, NULL::uuid AS rep_id,
-      EXISTS (SELECT 1 FROM stage_transition m WHERE m.lead_id = r.lead_id AND m.to_stage = 'MQL' AND m.occurred_at > r.occurred_at AND m.occurred_at <= $3) AS back
+      EXISTS (SELECT 1 FROM stage_transition m WHERE m.lead_id = r.lead_id AND m.to_stage = 'MQL' AND m.from_stage IS DISTINCT FROM 'MQL' AND m.occurred_at > r.occurred_at AND m.occurred_at <= $3) AS back
     FROM stage_transition r WHERE r.to_stage = 'RECYCLED' AND ${IN_PERIOD('r.occurred_at')}`,
   aggregates: { value: ratioOf('count(*) FILTER (WHERE b.back)', 'count(*)'), numerator: 'count(*) FILTER (WHERE b.back)', denominator: 'count(*)' },
 };
 
-function kpiSql(kpi: KpiKey, breakdown: KpiBreakdown): KpiSql {
-  const needsRep = breakdown === 'REP' || breakdown === 'TEAM';
+function kpiSql(kpi: KpiKey): KpiSql {
   switch (kpi) {
     case 'SPEED_TO_LEAD': return speedToLead(false);
     case 'SPEED_TO_LEAD_HOT': return speedToLead(true);
     case 'ACCEPTANCE_RATE': return ACCEPTANCE;
-    case 'MQL_TO_SQL': return cohortRate('SQL', needsRep);
-    case 'LEAD_TO_OPPORTUNITY': return cohortRate('OPPORTUNITY', needsRep);
+    case 'MQL_TO_SQL': return cohortRate('SQL');
+    case 'LEAD_TO_OPPORTUNITY': return cohortRate('OPPORTUNITY');
     case 'DATA_COMPLETENESS': return DATA_COMPLETENESS;
     case 'WIN_RATE': return WIN_RATE;
     case 'SALES_CYCLE': return SALES_CYCLE;
@@ -367,7 +340,7 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
  * breakdown must be one the KPI supports (KPI_CATALOG); the caller validates that.
  */
 export async function computeKpi(db: SqlRunner, kpi: KpiKey, breakdown: KpiBreakdown, window: KpiWindow, opts: KpiQueryOptions): Promise<KpiMeasure[]> {
-  const spec = kpiSql(kpi, breakdown);
+  const spec = kpiSql(kpi);
   const group = groupSource(breakdown, opts);
   const cols: string[] = [`${group.expr} AS grp`, `${group.label ?? 'NULL::text'} AS grp_label`];
   for (const f of MEASURE_FIELDS) if (spec.aggregates[f]) cols.push(`${spec.aggregates[f]} AS "${f}"`);

@@ -60,7 +60,8 @@ export async function funnel(db: SqlRunner, w: KpiWindow): Promise<FunnelRow[]> 
       stage,
       entered,
       wentOn,
-      conversion: entered > 0 ? wentOn / entered : null,
+      // The last stage has no next one to convert to.
+      conversion: entered > 0 && stage !== FUNNEL_STAGES[FUNNEL_STAGES.length - 1] ? wentOn / entered : null,
       left: Number(r?.left_count ?? 0),
       medianHoursInStage: num(r?.median_hours),
       meanHoursInStage: num(r?.mean_hours),

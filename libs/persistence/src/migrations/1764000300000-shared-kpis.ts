@@ -73,6 +73,40 @@ export class SharedKpis1764000300000 implements MigrationInterface {
     await q.query(`CREATE INDEX opportunity_closed_idx ON opportunity (closed_at)`);
     await q.query(`CREATE INDEX opportunity_open_idx ON opportunity (created_at) WHERE closed_at IS NULL`);
 
+    // KPI facts: per MQL cycle and per routing, derived from the recorded events by
+    // kpi_refresh_leads() (below) so period queries scan one narrow table instead of
+    // correlating millions of events per request.
+    await q.query(`
+      CREATE TABLE kpi_lead_cycle (
+        lead_id uuid NOT NULL REFERENCES lead(id),
+        mql_at timestamptz NOT NULL,
+        cycle_end timestamptz NOT NULL,
+        first_routed_at timestamptz,
+        first_rep_id uuid,
+        last_rep_id uuid,
+        decision text,
+        decision_at timestamptz,
+        decision_rep_id uuid,
+        sql_at timestamptz,
+        opportunity_at timestamptz,
+        PRIMARY KEY (lead_id, mql_at)
+      )`);
+    await q.query(`CREATE INDEX kpi_lead_cycle_mql_idx ON kpi_lead_cycle (mql_at)`);
+    await q.query(`CREATE INDEX kpi_lead_cycle_routed_idx ON kpi_lead_cycle (first_routed_at)`);
+    await q.query(`
+      CREATE TABLE kpi_routing (
+        routing_decision_id uuid PRIMARY KEY REFERENCES routing_decision(id),
+        lead_id uuid NOT NULL REFERENCES lead(id),
+        rep_id uuid NOT NULL,
+        decided_at timestamptz NOT NULL,
+        hot boolean NOT NULL,
+        first_touch_at timestamptz,
+        first_touch_logged_at timestamptz,
+        business_minutes float8
+      )`);
+    await q.query(`CREATE INDEX kpi_routing_time_idx ON kpi_routing (decided_at)`);
+    await q.query(`CREATE INDEX kpi_routing_lead_idx ON kpi_routing (lead_id)`);
+
     // Business minutes between two instants in a BusinessCalendar ({timeZone, weekly, holidays}),
     // as libs/domain businessMinutesBetween: each window belongs to the local date it starts on
     // (a holiday closes the windows starting that day), end <= start runs overnight. Saved
@@ -100,9 +134,66 @@ export class SharedKpis1764000300000 implements MigrationInterface {
           ), 0)
         END
       $$`);
+
+    // Recomputes the KPI facts of the given leads (NULL = every lead) from the raw events.
+    // An MQL cycle runs from a transition into MQL (a reassignment MQL -> MQL is not one) to
+    // the lead's next; its first routing, first SAL/REJECTED after it, first SQL and first
+    // opportunity belong to it. A routing's first touch is the routed rep's first touch
+    // before the lead's next routing; business minutes use the rep's calendar when computed.
+    await q.query(`
+      CREATE FUNCTION kpi_refresh_leads(p_leads uuid[]) RETURNS void LANGUAGE plpgsql AS $fn$
+      DECLARE
+        lead_filter text := CASE WHEN p_leads IS NULL THEN 'true' ELSE 'lead_id = ANY($1)' END;
+      BEGIN
+        EXECUTE 'DELETE FROM kpi_lead_cycle WHERE ' || lead_filter USING p_leads;
+        EXECUTE 'DELETE FROM kpi_routing WHERE ' || lead_filter USING p_leads;
+        EXECUTE format($q$
+          INSERT INTO kpi_lead_cycle (lead_id, mql_at, cycle_end, first_routed_at, first_rep_id, last_rep_id, decision, decision_at, decision_rep_id, sql_at, opportunity_at)
+          SELECT m.lead_id, m.mql_at, m.cycle_end, fr.decided_at, fr.rep_id, lr.rep_id, d.to_stage, d.occurred_at, d.rep_id,
+            (SELECT min(s.occurred_at) FROM stage_transition s WHERE s.lead_id = m.lead_id AND s.to_stage IN ('SQL','OPPORTUNITY') AND s.occurred_at >= m.mql_at AND s.occurred_at < m.cycle_end),
+            (SELECT min(o.created_at) FROM opportunity o WHERE o.lead_id = m.lead_id AND o.created_at >= m.mql_at AND o.created_at < m.cycle_end)
+          FROM (
+            SELECT lead_id, occurred_at AS mql_at, COALESCE(lead(occurred_at) OVER (PARTITION BY lead_id ORDER BY occurred_at), 'infinity') AS cycle_end
+            FROM (SELECT DISTINCT lead_id, occurred_at FROM stage_transition WHERE to_stage = 'MQL' AND from_stage IS DISTINCT FROM 'MQL' AND %1$s) x
+          ) m
+          LEFT JOIN LATERAL (SELECT r.decided_at, r.rep_id FROM routing_decision r WHERE r.lead_id = m.lead_id AND r.rep_id IS NOT NULL AND r.decided_at >= m.mql_at AND r.decided_at < m.cycle_end ORDER BY r.decided_at LIMIT 1) fr ON true
+          LEFT JOIN LATERAL (SELECT r.rep_id FROM routing_decision r WHERE r.lead_id = m.lead_id AND r.rep_id IS NOT NULL AND r.decided_at >= m.mql_at AND r.decided_at < m.cycle_end ORDER BY r.decided_at DESC LIMIT 1) lr ON true
+          LEFT JOIN LATERAL (
+            SELECT s.to_stage, s.occurred_at, CASE WHEN s.actor_role IN ('SALES_REP','SALES_MANAGER') THEN s.actor_id::uuid END AS rep_id
+            FROM stage_transition s WHERE s.lead_id = m.lead_id AND s.to_stage IN ('SAL','REJECTED') AND s.occurred_at >= fr.decided_at AND s.occurred_at < m.cycle_end
+            ORDER BY s.occurred_at LIMIT 1
+          ) d ON true
+        $q$, lead_filter) USING p_leads;
+        EXECUTE format($q$
+          INSERT INTO kpi_routing (routing_decision_id, lead_id, rep_id, decided_at, hot, first_touch_at, first_touch_logged_at, business_minutes)
+          SELECT rd.id, rd.lead_id, rd.rep_id, rd.decided_at,
+            COALESCE((SELECT h.hot FROM handoff h WHERE h.lead_id = rd.lead_id AND h.evaluated_at <= rd.decided_at ORDER BY h.evaluated_at DESC LIMIT 1), false),
+            ft.occurred_at, ft.logged_at, baton_business_minutes(u.calendar, rd.decided_at, ft.occurred_at)::float8
+          FROM routing_decision rd
+          JOIN app_user u ON u.id = rd.rep_id
+          LEFT JOIN LATERAL (
+            SELECT t.occurred_at, t.logged_at FROM touch t
+            WHERE t.lead_id = rd.lead_id AND t.rep_id = rd.rep_id AND t.occurred_at >= rd.decided_at
+              AND t.occurred_at < COALESCE((SELECT min(n.decided_at) FROM routing_decision n WHERE n.lead_id = rd.lead_id AND n.decided_at > rd.decided_at), 'infinity')
+            ORDER BY t.occurred_at LIMIT 1
+          ) ft ON true
+          WHERE rd.rep_id IS NOT NULL AND %1$s
+        $q$, replace(lead_filter, 'lead_id', 'rd.lead_id')) USING p_leads;
+      END $fn$`);
+    await q.query(`
+      CREATE FUNCTION kpi_refresh_lead_trigger() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN PERFORM kpi_refresh_leads(ARRAY[NEW.lead_id]); RETURN NULL; END $fn$`);
+    for (const table of ['stage_transition', 'routing_decision', 'touch', 'opportunity', 'handoff']) {
+      await q.query(`CREATE TRIGGER ${table}_kpi_facts AFTER INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION kpi_refresh_lead_trigger()`);
+    }
   }
 
   async down(q: QueryRunner): Promise<void> {
+    for (const table of ['stage_transition', 'routing_decision', 'touch', 'opportunity', 'handoff']) await q.query(`DROP TRIGGER ${table}_kpi_facts ON ${table}`);
+    await q.query('DROP FUNCTION kpi_refresh_lead_trigger()');
+    await q.query('DROP FUNCTION kpi_refresh_leads(uuid[])');
+    await q.query('DROP TABLE kpi_routing');
+    await q.query('DROP TABLE kpi_lead_cycle');
     await q.query('DROP FUNCTION baton_business_minutes(jsonb, timestamptz, timestamptz)');
     for (const i of ['opportunity_open_idx', 'opportunity_closed_idx', 'opportunity_created_idx', 'touch_lead_rep_idx', 'routing_decision_time_idx', 'stage_transition_to_time_idx']) await q.query(`DROP INDEX ${i}`);
     for (const t of ['kpi_snapshot', 'attribution_model_choice', 'revenue_target', 'kpi_target', 'organisation_settings']) await q.query(`DROP TABLE ${t}`);
