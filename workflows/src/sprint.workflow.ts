@@ -11,6 +11,7 @@ import {
   SprintActivities,
   SprintInput,
   SprintMilestoneView,
+  sprintStateOf,
   SprintView,
   sprintViewQuery,
   stageDefinitionActivatedSignal,
@@ -27,7 +28,6 @@ import {
   MilestoneCode,
   SPRINT_PHASES,
   sprintSchedule,
-  SprintState,
 } from '../../libs/domain/src/sprint/plan';
 import { addLocalDays, localDateOf } from '../../libs/domain/src/time-zone';
 
@@ -100,14 +100,7 @@ export async function sprintWorkflow(input: SprintInput): Promise<SprintView> {
   };
   const milestone = (code: MilestoneCode) => v.milestones.find((m) => m.code === code)!;
 
-  /** The plain state the domain gate rules read. */
-  const state = (): SprintState => ({
-    people: input.people,
-    milestones: Object.fromEntries(v.milestones.map((m) => [m.code, { status: m.status, completedAt: m.completedAt ?? undefined, signOffs: m.signOffs, late: m.late, escalated: m.escalated }])) as unknown as SprintState['milestones'],
-    phases: Object.fromEntries(v.phases.map((p) => [p.phase, { closedAt: p.closedAt ?? undefined }])) as SprintState['phases'],
-    reviews: v.reviews.map((r) => ({ at: r.at, kind: r.kind })),
-    finishedAt: v.finishedAt ?? undefined,
-  });
+  const state = () => sprintStateOf(v);
 
   let wake = false;
   const log = (kind: string, message: string, actorId: string | null = null, code: MilestoneCode | null = null) => {

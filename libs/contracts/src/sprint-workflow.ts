@@ -1,7 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Leak } from '../../domain/src/kpi/leaks';
 import type { BlueprintAction, SprintOutcome } from '../../domain/src/sprint/outcome';
-import type { MilestoneCode, SprintPeople, SprintPhase, SprintRole } from '../../domain/src/sprint/plan';
+import type { MilestoneCode, SprintPeople, SprintPhase, SprintRole, SprintState } from '../../domain/src/sprint/plan';
 import type { Actor } from './roles';
 
 export const sprintWorkflowId = (sprintId: string): string => `sprint:${sprintId}`;
@@ -96,6 +96,19 @@ export interface SprintView {
   timeline: SprintTimelineEntry[];
   endsAt: string;
   finishedAt: string | null;
+}
+
+/** The plain state the domain's gate and status rules read (libs/domain/src/sprint/plan.ts), from a view. */
+export function sprintStateOf(v: SprintView): SprintState {
+  return {
+    people: v.people,
+    milestones: Object.fromEntries(
+      v.milestones.map((m) => [m.code, { status: m.status, completedAt: m.completedAt ?? undefined, signOffs: m.signOffs, late: m.late, escalated: m.escalated }]),
+    ) as unknown as SprintState['milestones'],
+    phases: Object.fromEntries(v.phases.map((p) => [p.phase, { closedAt: p.closedAt ?? undefined }])) as unknown as SprintState['phases'],
+    reviews: v.reviews.map((r) => ({ at: r.at, kind: r.kind })),
+    finishedAt: v.finishedAt ?? undefined,
+  };
 }
 
 // ---------------------------------------------------------------- commands (updates with validators)

@@ -13,6 +13,7 @@ import {
   recordReviewUpdate,
   routingDryRunUpdate,
   signOffUpdate,
+  sprintStateOf,
   SprintView,
   sprintViewQuery,
   sprintWorkflowId,
@@ -22,12 +23,10 @@ import {
   isValidTimeZone,
   localDateOf,
   MilestoneCode,
-  MilestoneState,
   SprintPeople,
   SprintPhase,
   SprintRole,
   sprintSchedule,
-  SprintState,
   sprintStatus,
   validateSprintInput,
   violation,
@@ -167,14 +166,7 @@ export class SprintsService {
   /** RAG, progress and check-ins as of now, from the plan and the projected state. */
   status(v: SprintView) {
     const schedule = sprintSchedule(v.startDate, v.timeZone);
-    const state: SprintState = {
-      people: v.people,
-      milestones: Object.fromEntries(v.milestones.map((m) => [m.code, { status: m.status, completedAt: m.completedAt ?? undefined, signOffs: m.signOffs, late: m.late, escalated: m.escalated } as MilestoneState])) as SprintState['milestones'],
-      phases: Object.fromEntries(v.phases.map((p) => [p.phase, { closedAt: p.closedAt ?? undefined }])) as SprintState['phases'],
-      reviews: v.reviews.map((r) => ({ at: r.at, kind: r.kind })),
-      finishedAt: v.finishedAt ?? undefined,
-    };
-    return sprintStatus(state, schedule, new Date());
+    return sprintStatus(sprintStateOf(v), schedule, new Date());
   }
 
   async blueprint(sprintIds: readonly string[]): Promise<Record<string, any>[][]> {

@@ -3,8 +3,8 @@ import { IsString, Length } from 'class-validator';
 import { ATTRIBUTION_MODELS, KPI_BREAKDOWNS, KPI_KEYS, KPI_UNITS, RAG_STATUSES, TARGET_DIRECTIONS } from '../../../../../libs/domain/src';
 import { SNAPSHOT_TRIGGERS } from '../../../../../libs/persistence/src/kpi/kpi-engine';
 import { FUNNEL_STAGES } from '../../../../../libs/persistence/src/kpi/kpi-reports';
+import { asEnum } from '../../common/graphql-enum';
 
-const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 
 export const KpiKey = asEnum(KPI_KEYS);
 registerEnumType(KpiKey, { name: 'KpiKey', description: 'Every KPI of the shared scorecard (docs/kpis.md).' });

@@ -1,8 +1,7 @@
 import { registerEnumType } from '@nestjs/graphql';
 import { ROUTING_RULE_KINDS, ROUTING_STRATEGIES } from '../../../../../libs/domain/src';
 import { TRACE_SKIP_REASONS } from '../../../../../libs/persistence/src/routing/routing-input.loader';
-
-const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
+import { asEnum } from '../../common/graphql-enum';
 
 /** How a pool picks among its eligible reps. */
 export const RoutingStrategy = asEnum(ROUTING_STRATEGIES);

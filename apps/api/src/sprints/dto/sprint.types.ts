@@ -4,8 +4,8 @@ import { IsArray, IsNumber, IsOptional, IsString, IsUUID, Length, ValidateNested
 import { MILESTONE_CODES, SPRINT_PHASES, SPRINT_ROLES } from '../../../../../libs/domain/src/sprint/plan';
 import { JSONScalar } from '../../common/json.scalar';
 import { KpiKey } from '../../kpis/dto/kpi.types';
+import { asEnum } from '../../common/graphql-enum';
 
-const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 
 export const MilestoneCode = asEnum(MILESTONE_CODES);
 registerEnumType(MilestoneCode, { name: 'MilestoneCode', description: 'M1 baseline audit .. M7 outcome review (docs/sprint.md).' });
