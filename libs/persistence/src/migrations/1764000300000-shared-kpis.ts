@@ -182,7 +182,13 @@ export class SharedKpis1764000300000 implements MigrationInterface {
       END $fn$`);
     await q.query(`
       CREATE FUNCTION kpi_refresh_lead_trigger() RETURNS trigger LANGUAGE plpgsql AS $fn$
-      BEGIN PERFORM kpi_refresh_leads(ARRAY[NEW.lead_id]); RETURN NULL; END $fn$`);
+      BEGIN
+        -- A bulk writer (the historical import) sets baton.defer_kpi_facts = 'on' for its
+        -- transaction and calls kpi_refresh_leads(<its leads>) once before committing.
+        IF current_setting('baton.defer_kpi_facts', true) = 'on' THEN RETURN NULL; END IF;
+        PERFORM kpi_refresh_leads(ARRAY[NEW.lead_id]);
+        RETURN NULL;
+      END $fn$`);
     for (const table of ['stage_transition', 'routing_decision', 'touch', 'opportunity', 'handoff']) {
       await q.query(`CREATE TRIGGER ${table}_kpi_facts AFTER INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION kpi_refresh_lead_trigger()`);
     }
