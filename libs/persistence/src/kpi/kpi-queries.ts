@@ -95,12 +95,7 @@ const ratioOf = (num: string, den: string) => `(${num})::float8 / NULLIF(${den},
 const median = (col: string) => `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${col})`;
 const p90 = (col: string) => `percentile_cont(0.9) WITHIN GROUP (ORDER BY ${col})`;
 
-/** The cycle's MQL instant: the lead's last MQL at or before `at`. */
-const cycleMql = (leadCol: string, at: string) =>
-  `(SELECT max(m.occurred_at) FROM stage_transition m WHERE m.lead_id = ${leadCol} AND m.to_stage = 'MQL' AND m.from_stage IS DISTINCT FROM 'MQL' AND m.occurred_at <= ${at})`;
 const IN_PERIOD = (col: string) => `${col} >= $1 AND ${col} < $2 AND ${col} <= $3`;
-/** A human actor of a transition is a user id; the system is not a rep. */
-const actorRep = (alias: string) => `CASE WHEN ${alias}.actor_role IN ('SALES_REP','SALES_MANAGER') THEN ${alias}.actor_id::uuid END`;
 
 function speedToLead(hotOnly: boolean): KpiSql {
   // kpi_routing: each routing to a rep with its first touch by that rep (counted once logged by as-of).
@@ -245,41 +240,25 @@ const MARKETING_INFLUENCED: KpiSql = {
 };
 
 const FOLLOW_UP_LEADS: KpiSql = {
-  // The cadence terms and the reasons that require it come from the version the lead's MQL pinned.
+  // kpi_lead_cycle: disqualifications for a reason that requires the cadence, and whether it was complete then.
   base: `
-    SELECT d.lead_id, ${actorRep('d')} AS rep_id,
-      tc.n >= COALESCE((sd.content->'cadence'->>'minTouches')::int, 8)
-        AND tc.n > 0 AND d.occurred_at - tc.first_at >= make_interval(days => COALESCE((sd.content->'cadence'->>'windowDays')::int, 14)) AS compliant
-    FROM stage_transition d
-    JOIN stage_definition sd ON sd.version = COALESCE(d.definition_version, (SELECT version FROM stage_definition WHERE status = 'ACTIVE'))
-    CROSS JOIN LATERAL (SELECT ${cycleMql('d.lead_id', 'd.occurred_at')} AS mql_at) cy
-    CROSS JOIN LATERAL (
-      SELECT count(*) AS n, min(t.occurred_at) AS first_at FROM touch t
-      WHERE t.lead_id = d.lead_id AND t.logged_at < d.occurred_at AND t.occurred_at >= COALESCE(cy.mql_at, '-infinity')
-    ) tc
-    WHERE d.to_stage = 'DISQUALIFIED' AND ${IN_PERIOD('d.occurred_at')}
-      AND EXISTS (SELECT 1 FROM jsonb_array_elements(sd.content->'disqualificationReasons') r
-                  WHERE r->>'code' = d.details->>'reason' AND (r->>'requiresCadence')::boolean)`,
+    SELECT c.lead_id, c.disqualify_rep_id AS rep_id, c.cadence_complete AS compliant
+    FROM kpi_lead_cycle c WHERE c.cadence_required AND ${IN_PERIOD('c.disqualified_at')}`,
   aggregates: { value: ratioOf('count(*) FILTER (WHERE b.compliant)', 'count(*)'), numerator: 'count(*) FILTER (WHERE b.compliant)', denominator: 'count(*)' },
 };
 
 /** The touch-logging grace (the TOUCH_LOGGING SLA). */
 const STEP_GRACE = `interval '24 hours'`;
-const EXIT_STAGES = `('SQL','OPPORTUNITY','REJECTED','DISQUALIFIED','RECYCLED','CLOSED_WON','CLOSED_LOST')`;
 
 const FOLLOW_UP_STEPS: KpiSql = {
+  // kpi_cadence_step: steps due in the period, except those the lead left the cadence before (by as-of).
   base: `
-    SELECT cs.lead_id, COALESCE(t.rep_id, sl.owner_id) AS rep_id,
-      CASE WHEN cs.done_at IS NOT NULL AND cs.done_at <= $3 THEN (CASE WHEN cs.done_at <= cs.due_at + ${STEP_GRACE} THEN 'ON_TIME' ELSE 'LATE' END)
-           WHEN $3 > cs.due_at + ${STEP_GRACE} THEN 'LATE' ELSE 'PENDING' END AS state
-    FROM cadence_step cs
-    LEFT JOIN touch t ON t.id = cs.touch_id
-    LEFT JOIN lead sl ON sl.id = cs.lead_id
-    WHERE cs.due_at >= $1 AND cs.due_at < $2
-      AND (cs.done_at IS NOT NULL AND cs.done_at <= $3 OR NOT EXISTS (
-        SELECT 1 FROM stage_transition x WHERE x.lead_id = cs.lead_id AND x.to_stage IN ${EXIT_STAGES}
-          AND x.occurred_at <= cs.due_at AND x.occurred_at <= $3
-          AND x.occurred_at >= COALESCE(${cycleMql('cs.lead_id', 'cs.due_at')}, '-infinity')))`,
+    SELECT s.lead_id, s.rep_id,
+      CASE WHEN s.done_at IS NOT NULL AND s.done_at <= $3 THEN (CASE WHEN s.done_at <= s.due_at + ${STEP_GRACE} THEN 'ON_TIME' ELSE 'LATE' END)
+           WHEN $3 > s.due_at + ${STEP_GRACE} THEN 'LATE' ELSE 'PENDING' END AS state
+    FROM kpi_cadence_step s
+    WHERE s.due_at >= $1 AND s.due_at < $2
+      AND (s.done_at IS NOT NULL AND s.done_at <= $3 OR s.left_cadence_at IS NULL OR s.left_cadence_at > s.due_at OR s.left_cadence_at > $3)`,
   aggregates: {
     value: ratioOf(`count(*) FILTER (WHERE b.state = 'ON_TIME')`, `count(*) FILTER (WHERE b.state <> 'PENDING')`),
     numerator: `count(*) FILTER (WHERE b.state = 'ON_TIME')`,
@@ -306,10 +285,10 @@ const SLA_COMPLIANCE: KpiSql = {
 };
 
 const REENGAGEMENT: KpiSql = {
+  // kpi_lead_cycle: a cycle recycled in the period is re-engaged when the lead's next MQL (its cycle end) came by as-of.
   base: `
-    SELECT r.lead_id, NULL::uuid AS rep_id,
-      EXISTS (SELECT 1 FROM stage_transition m WHERE m.lead_id = r.lead_id AND m.to_stage = 'MQL' AND m.from_stage IS DISTINCT FROM 'MQL' AND m.occurred_at > r.occurred_at AND m.occurred_at <= $3) AS back
-    FROM stage_transition r WHERE r.to_stage = 'RECYCLED' AND ${IN_PERIOD('r.occurred_at')}`,
+    SELECT c.lead_id, NULL::uuid AS rep_id, (c.cycle_end <= $3) AS back
+    FROM kpi_lead_cycle c WHERE ${IN_PERIOD('c.recycled_at')}`,
   aggregates: { value: ratioOf('count(*) FILTER (WHERE b.back)', 'count(*)'), numerator: 'count(*) FILTER (WHERE b.back)', denominator: 'count(*)' },
 };
 

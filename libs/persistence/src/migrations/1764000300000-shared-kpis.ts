@@ -1,11 +1,15 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** The raw tables whose writes change a lead's KPI facts. */
+const KPI_FACT_SOURCES = ['stage_transition', 'routing_decision', 'touch', 'opportunity', 'handoff', 'cadence_step'];
+
 /**
  * Shared KPIs (domain brief §5): the organisation's reporting time zone, KPI targets,
  * monthly revenue targets, the attribution model chosen (and locked) per period, KPI
  * snapshots, the indexes the period queries range over, and `baton_business_minutes`, the
  * SQL twin of libs/domain `businessMinutesBetween` so speed to lead in business hours is
- * computed inside the database.
+ * computed inside the database, and the KPI facts (per MQL cycle, routing and cadence step)
+ * kept by triggers so period queries scan narrow tables.
  */
 export class SharedKpis1764000300000 implements MigrationInterface {
   name = 'SharedKpis1764000300000';
@@ -72,6 +76,9 @@ export class SharedKpis1764000300000 implements MigrationInterface {
     await q.query(`CREATE INDEX opportunity_created_idx ON opportunity (created_at)`);
     await q.query(`CREATE INDEX opportunity_closed_idx ON opportunity (closed_at)`);
     await q.query(`CREATE INDEX opportunity_open_idx ON opportunity (created_at) WHERE closed_at IS NULL`);
+    // Index-only scans for the SLA and data completeness periods.
+    await q.query(`CREATE INDEX sla_clock_due_cover_idx ON sla_clock (due_at) INCLUDE (started_at, status, met_at, breached_at, kind, owner_id, lead_id)`);
+    await q.query(`CREATE INDEX handoff_time_cover_idx ON handoff (evaluated_at) INCLUDE (lead_id, outcome, missing_fields)`);
 
     // KPI facts: per MQL cycle and per routing, derived from the recorded events by
     // kpi_refresh_leads() (below) so period queries scan one narrow table instead of
@@ -89,8 +96,26 @@ export class SharedKpis1764000300000 implements MigrationInterface {
         decision_rep_id uuid,
         sql_at timestamptz,
         opportunity_at timestamptz,
+        recycled_at timestamptz,
+        disqualified_at timestamptz,
+        disqualify_reason text,
+        disqualify_rep_id uuid,
+        cadence_required boolean,
+        cadence_complete boolean,
         PRIMARY KEY (lead_id, mql_at)
       )`);
+    await q.query(`CREATE INDEX kpi_lead_cycle_recycled_idx ON kpi_lead_cycle (recycled_at) WHERE recycled_at IS NOT NULL`);
+    await q.query(`CREATE INDEX kpi_lead_cycle_disqualified_idx ON kpi_lead_cycle (disqualified_at) WHERE cadence_required`);
+    await q.query(`
+      CREATE TABLE kpi_cadence_step (
+        cadence_step_id uuid PRIMARY KEY REFERENCES cadence_step(id),
+        lead_id uuid NOT NULL REFERENCES lead(id),
+        rep_id uuid,
+        due_at timestamptz NOT NULL,
+        done_at timestamptz,
+        left_cadence_at timestamptz
+      )`);
+    await q.query(`CREATE INDEX kpi_cadence_step_due_idx ON kpi_cadence_step (due_at) INCLUDE (done_at, left_cadence_at, rep_id, lead_id)`);
     await q.query(`CREATE INDEX kpi_lead_cycle_mql_idx ON kpi_lead_cycle (mql_at)`);
     await q.query(`CREATE INDEX kpi_lead_cycle_routed_idx ON kpi_lead_cycle (first_routed_at)`);
     await q.query(`
@@ -147,9 +172,13 @@ export class SharedKpis1764000300000 implements MigrationInterface {
       BEGIN
         EXECUTE 'DELETE FROM kpi_lead_cycle WHERE ' || lead_filter USING p_leads;
         EXECUTE 'DELETE FROM kpi_routing WHERE ' || lead_filter USING p_leads;
+        EXECUTE 'DELETE FROM kpi_cadence_step WHERE ' || lead_filter USING p_leads;
         EXECUTE format($q$
-          INSERT INTO kpi_lead_cycle (lead_id, mql_at, cycle_end, first_routed_at, first_rep_id, last_rep_id, decision, decision_at, decision_rep_id, sql_at, opportunity_at)
+          INSERT INTO kpi_lead_cycle (lead_id, mql_at, cycle_end, first_routed_at, first_rep_id, last_rep_id, decision, decision_at, decision_rep_id,
+            recycled_at, disqualified_at, disqualify_reason, disqualify_rep_id, cadence_required, cadence_complete, sql_at, opportunity_at)
           SELECT m.lead_id, m.mql_at, m.cycle_end, fr.decided_at, fr.rep_id, lr.rep_id, d.to_stage, d.occurred_at, d.rep_id,
+            rc.at, dq.occurred_at, dq.reason, dq.rep_id, cad.required,
+            tc.n >= cad.min_touches AND tc.n > 0 AND dq.occurred_at - tc.first_at >= make_interval(days => cad.window_days),
             (SELECT min(s.occurred_at) FROM stage_transition s WHERE s.lead_id = m.lead_id AND s.to_stage IN ('SQL','OPPORTUNITY') AND s.occurred_at >= m.mql_at AND s.occurred_at < m.cycle_end),
             (SELECT min(o.created_at) FROM opportunity o WHERE o.lead_id = m.lead_id AND o.created_at >= m.mql_at AND o.created_at < m.cycle_end)
           FROM (
@@ -163,7 +192,37 @@ export class SharedKpis1764000300000 implements MigrationInterface {
             FROM stage_transition s WHERE s.lead_id = m.lead_id AND s.to_stage IN ('SAL','REJECTED') AND s.occurred_at >= fr.decided_at AND s.occurred_at < m.cycle_end
             ORDER BY s.occurred_at LIMIT 1
           ) d ON true
+          LEFT JOIN LATERAL (SELECT min(s.occurred_at) AS at FROM stage_transition s WHERE s.lead_id = m.lead_id AND s.to_stage = 'RECYCLED' AND s.occurred_at >= m.mql_at AND s.occurred_at < m.cycle_end) rc ON true
+          LEFT JOIN LATERAL (
+            SELECT s.occurred_at, s.details->>'reason' AS reason, s.definition_version, CASE WHEN s.actor_role IN ('SALES_REP','SALES_MANAGER') THEN s.actor_id::uuid END AS rep_id
+            FROM stage_transition s WHERE s.lead_id = m.lead_id AND s.to_stage = 'DISQUALIFIED' AND s.occurred_at >= m.mql_at AND s.occurred_at < m.cycle_end
+            ORDER BY s.occurred_at LIMIT 1
+          ) dq ON true
+          -- The cadence terms and the reasons that require it: the version the lead's MQL pinned.
+          LEFT JOIN LATERAL (
+            SELECT EXISTS (SELECT 1 FROM jsonb_array_elements(sd.content->'disqualificationReasons') r WHERE r->>'code' = dq.reason AND (r->>'requiresCadence')::boolean) AS required,
+              COALESCE((sd.content->'cadence'->>'minTouches')::int, 8) AS min_touches, COALESCE((sd.content->'cadence'->>'windowDays')::int, 14) AS window_days
+            FROM stage_definition sd WHERE dq.occurred_at IS NOT NULL AND sd.version = COALESCE(dq.definition_version, (SELECT version FROM stage_definition WHERE status = 'ACTIVE'))
+          ) cad ON true
+          LEFT JOIN LATERAL (
+            SELECT count(*) AS n, min(t.occurred_at) AS first_at FROM touch t
+            WHERE dq.occurred_at IS NOT NULL AND t.lead_id = m.lead_id AND t.logged_at < dq.occurred_at AND t.occurred_at >= m.mql_at
+          ) tc ON true
         $q$, lead_filter) USING p_leads;
+        -- A cadence step is left behind when the lead leaves the cadence (SQL, opportunity,
+        -- rejection, disqualification, recycle, close) in the step's MQL cycle before it is due.
+        EXECUTE format($q$
+          INSERT INTO kpi_cadence_step (cadence_step_id, lead_id, rep_id, due_at, done_at, left_cadence_at)
+          SELECT cs.id, cs.lead_id, COALESCE(t.rep_id, l.owner_id), cs.due_at, cs.done_at,
+            (SELECT min(x.occurred_at) FROM stage_transition x WHERE x.lead_id = cs.lead_id
+               AND x.to_stage IN ('SQL','OPPORTUNITY','REJECTED','DISQUALIFIED','RECYCLED','CLOSED_WON','CLOSED_LOST')
+               AND x.occurred_at >= COALESCE(cy.mql_at, '-infinity'))
+          FROM cadence_step cs
+          LEFT JOIN touch t ON t.id = cs.touch_id
+          LEFT JOIN lead l ON l.id = cs.lead_id
+          CROSS JOIN LATERAL (SELECT max(m.occurred_at) AS mql_at FROM stage_transition m WHERE m.lead_id = cs.lead_id AND m.to_stage = 'MQL' AND m.from_stage IS DISTINCT FROM 'MQL' AND m.occurred_at <= cs.due_at) cy
+          WHERE %1$s
+        $q$, replace(lead_filter, 'lead_id', 'cs.lead_id')) USING p_leads;
         EXECUTE format($q$
           INSERT INTO kpi_routing (routing_decision_id, lead_id, rep_id, decided_at, hot, first_touch_at, first_touch_logged_at, business_minutes)
           SELECT rd.id, rd.lead_id, rd.rep_id, rd.decided_at,
@@ -180,28 +239,34 @@ export class SharedKpis1764000300000 implements MigrationInterface {
           WHERE rd.rep_id IS NOT NULL AND %1$s
         $q$, replace(lead_filter, 'lead_id', 'rd.lead_id')) USING p_leads;
       END $fn$`);
+    // Statement-level, so a batch (a cadence of 8 steps, an import batch) refreshes its leads once.
     await q.query(`
-      CREATE FUNCTION kpi_refresh_lead_trigger() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      CREATE FUNCTION kpi_refresh_changed_leads() RETURNS trigger LANGUAGE plpgsql AS $fn$
       BEGIN
         -- A bulk writer (the historical import) sets baton.defer_kpi_facts = 'on' for its
         -- transaction and calls kpi_refresh_leads(<its leads>) once before committing.
         IF current_setting('baton.defer_kpi_facts', true) = 'on' THEN RETURN NULL; END IF;
-        PERFORM kpi_refresh_leads(ARRAY[NEW.lead_id]);
+        PERFORM kpi_refresh_leads(ARRAY(SELECT DISTINCT lead_id FROM changed));
         RETURN NULL;
       END $fn$`);
-    for (const table of ['stage_transition', 'routing_decision', 'touch', 'opportunity', 'handoff']) {
-      await q.query(`CREATE TRIGGER ${table}_kpi_facts AFTER INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION kpi_refresh_lead_trigger()`);
+    for (const table of KPI_FACT_SOURCES) {
+      await q.query(`CREATE TRIGGER ${table}_kpi_facts_ins AFTER INSERT ON ${table} REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION kpi_refresh_changed_leads()`);
+      await q.query(`CREATE TRIGGER ${table}_kpi_facts_upd AFTER UPDATE ON ${table} REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION kpi_refresh_changed_leads()`);
     }
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['stage_transition', 'routing_decision', 'touch', 'opportunity', 'handoff']) await q.query(`DROP TRIGGER ${table}_kpi_facts ON ${table}`);
-    await q.query('DROP FUNCTION kpi_refresh_lead_trigger()');
+    for (const table of KPI_FACT_SOURCES) {
+      await q.query(`DROP TRIGGER ${table}_kpi_facts_ins ON ${table}`);
+      await q.query(`DROP TRIGGER ${table}_kpi_facts_upd ON ${table}`);
+    }
+    await q.query('DROP FUNCTION kpi_refresh_changed_leads()');
     await q.query('DROP FUNCTION kpi_refresh_leads(uuid[])');
+    await q.query('DROP TABLE kpi_cadence_step');
     await q.query('DROP TABLE kpi_routing');
     await q.query('DROP TABLE kpi_lead_cycle');
     await q.query('DROP FUNCTION baton_business_minutes(jsonb, timestamptz, timestamptz)');
-    for (const i of ['opportunity_open_idx', 'opportunity_closed_idx', 'opportunity_created_idx', 'touch_lead_rep_idx', 'routing_decision_time_idx', 'stage_transition_to_time_idx']) await q.query(`DROP INDEX ${i}`);
+    for (const i of ['handoff_time_cover_idx', 'sla_clock_due_cover_idx', 'opportunity_open_idx', 'opportunity_closed_idx', 'opportunity_created_idx', 'touch_lead_rep_idx', 'routing_decision_time_idx', 'stage_transition_to_time_idx']) await q.query(`DROP INDEX ${i}`);
     for (const t of ['kpi_snapshot', 'attribution_model_choice', 'revenue_target', 'kpi_target', 'organisation_settings']) await q.query(`DROP TABLE ${t}`);
   }
 }
