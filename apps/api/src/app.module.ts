@@ -17,11 +17,12 @@ import { LiveModule } from './live/live.module';
 import { StageDefinitionsModule } from './stage-definitions/stage-definitions.module';
 import { KpisModule } from './kpis/kpis.module';
 import { SprintsModule } from './sprints/sprints.module';
+import { ImportsModule } from './imports/imports.module';
 import { RepsModule } from './reps/reps.module';
 import { RoutingModule } from './routing/routing.module';
 import { TemporalModule } from './temporal/temporal.module';
 
-export const FEATURE_MODULES = [LeadsModule, EngagementModule, RepsModule, RoutingModule, LiveModule, StageDefinitionsModule, KpisModule, SprintsModule];
+export const FEATURE_MODULES = [LeadsModule, EngagementModule, RepsModule, RoutingModule, LiveModule, StageDefinitionsModule, KpisModule, SprintsModule, ImportsModule];
 
 /** Errors we did not type are reported as INTERNAL_SERVER_ERROR without internals. */
 export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {

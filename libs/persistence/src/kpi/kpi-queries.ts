@@ -92,30 +92,29 @@ interface KpiSql {
 }
 
 const ratioOf = (num: string, den: string) => `(${num})::float8 / NULLIF(${den}, 0)`;
-const median = (col: string) => `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${col})`;
-const p90 = (col: string) => `percentile_cont(0.9) WITHIN GROUP (ORDER BY ${col})`;
 
 const IN_PERIOD = (col: string) => `${col} >= $1 AND ${col} < $2 AND ${col} <= $3`;
 
 function speedToLead(hotOnly: boolean): KpiSql {
   // kpi_routing: each routing to a rep with its first touch by that rep (counted once logged by as-of).
+  const counted = `r.first_touch_logged_at <= $3`;
   return {
     base: `
-      SELECT r.lead_id, r.rep_id, t.first_at,
-             (EXTRACT(EPOCH FROM t.first_at - r.decided_at) / 60)::float8 AS wall,
-             CASE WHEN t.first_at IS NOT NULL THEN r.business_minutes END AS biz
+      SELECT r.lead_id, r.rep_id, (${counted}) AS touched,
+             CASE WHEN ${counted} THEN (EXTRACT(EPOCH FROM r.first_touch_at - r.decided_at) / 60)::float8 END AS wall,
+             CASE WHEN ${counted} THEN r.business_minutes END AS biz
       FROM kpi_routing r
-      CROSS JOIN LATERAL (SELECT CASE WHEN r.first_touch_logged_at <= $3 THEN r.first_touch_at END AS first_at) t
       WHERE ${IN_PERIOD('r.decided_at')}${hotOnly ? ' AND r.hot' : ''}`,
     aggregates: {
-      value: median('b.biz'),
-      denominator: 'count(b.first_at)',
-      pending: 'count(*) FILTER (WHERE b.first_at IS NULL)',
-      median: median('b.biz'),
-      p90: p90('b.biz'),
+      // One sort per column: both percentiles from one ordered-set aggregate.
+      value: '(percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY b.biz))[1]',
+      denominator: 'count(*) FILTER (WHERE b.touched)',
+      pending: 'count(*) FILTER (WHERE b.touched IS NOT TRUE)',
+      median: '(percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY b.biz))[1]',
+      p90: '(percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY b.biz))[2]',
       mean: 'avg(b.biz)',
-      wallClockMedian: median('b.wall'),
-      wallClockP90: p90('b.wall'),
+      wallClockMedian: '(percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY b.wall))[1]',
+      wallClockP90: '(percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY b.wall))[2]',
       wallClockMean: 'avg(b.wall)',
     },
   };
@@ -228,10 +227,10 @@ const PIPELINE_COVERAGE: KpiSql = {
 };
 
 const MARKETING_INFLUENCED: KpiSql = {
+  // kpi_opportunity: opportunities created in the period, influenced = a marketing touchpoint before creation.
   base: `
-    SELECT o.lead_id, o.owner_id AS rep_id, o.amount::float8 AS amount,
-      EXISTS (SELECT 1 FROM engagement_event e WHERE e.lead_id = o.lead_id AND e.occurred_at <= o.created_at) AS influenced
-    FROM opportunity o WHERE ${IN_PERIOD('o.created_at')}`,
+    SELECT o.lead_id, o.owner_id AS rep_id, o.amount, o.influenced
+    FROM kpi_opportunity o WHERE ${IN_PERIOD('o.created_at')}`,
   aggregates: {
     value: ratioOf('COALESCE(sum(b.amount) FILTER (WHERE b.influenced), 0)', 'sum(b.amount)'),
     numerator: 'COALESCE(sum(b.amount) FILTER (WHERE b.influenced), 0)',

@@ -116,6 +116,16 @@ export class SharedKpis1764000300000 implements MigrationInterface {
         left_cadence_at timestamptz
       )`);
     await q.query(`CREATE INDEX kpi_cadence_step_due_idx ON kpi_cadence_step (due_at) INCLUDE (done_at, left_cadence_at, rep_id, lead_id)`);
+    await q.query(`
+      CREATE TABLE kpi_opportunity (
+        opportunity_id uuid PRIMARY KEY REFERENCES opportunity(id),
+        lead_id uuid NOT NULL REFERENCES lead(id),
+        owner_id uuid,
+        created_at timestamptz NOT NULL,
+        amount float8 NOT NULL,
+        influenced boolean NOT NULL
+      )`);
+    await q.query(`CREATE INDEX kpi_opportunity_created_idx ON kpi_opportunity (created_at) INCLUDE (amount, influenced, owner_id, lead_id)`);
     await q.query(`CREATE INDEX kpi_lead_cycle_mql_idx ON kpi_lead_cycle (mql_at)`);
     await q.query(`CREATE INDEX kpi_lead_cycle_routed_idx ON kpi_lead_cycle (first_routed_at)`);
     await q.query(`
@@ -173,6 +183,14 @@ export class SharedKpis1764000300000 implements MigrationInterface {
         EXECUTE 'DELETE FROM kpi_lead_cycle WHERE ' || lead_filter USING p_leads;
         EXECUTE 'DELETE FROM kpi_routing WHERE ' || lead_filter USING p_leads;
         EXECUTE 'DELETE FROM kpi_cadence_step WHERE ' || lead_filter USING p_leads;
+        EXECUTE 'DELETE FROM kpi_opportunity WHERE ' || lead_filter USING p_leads;
+        -- Marketing influence: a marketing touchpoint (engagement event) of the lead at or before the opportunity's creation.
+        EXECUTE format($q$
+          INSERT INTO kpi_opportunity (opportunity_id, lead_id, owner_id, created_at, amount, influenced)
+          SELECT o.id, o.lead_id, o.owner_id, o.created_at, o.amount::float8,
+            EXISTS (SELECT 1 FROM engagement_event e WHERE e.lead_id = o.lead_id AND e.occurred_at <= o.created_at)
+          FROM opportunity o WHERE %1$s
+        $q$, replace(lead_filter, 'lead_id', 'o.lead_id')) USING p_leads;
         EXECUTE format($q$
           INSERT INTO kpi_lead_cycle (lead_id, mql_at, cycle_end, first_routed_at, first_rep_id, last_rep_id, decision, decision_at, decision_rep_id,
             recycled_at, disqualified_at, disqualify_reason, disqualify_rep_id, cadence_required, cadence_complete, sql_at, opportunity_at)
@@ -262,6 +280,7 @@ export class SharedKpis1764000300000 implements MigrationInterface {
     }
     await q.query('DROP FUNCTION kpi_refresh_changed_leads()');
     await q.query('DROP FUNCTION kpi_refresh_leads(uuid[])');
+    await q.query('DROP TABLE kpi_opportunity');
     await q.query('DROP TABLE kpi_cadence_step');
     await q.query('DROP TABLE kpi_routing');
     await q.query('DROP TABLE kpi_lead_cycle');

@@ -1,0 +1,4 @@
+export * from './csv';
+export * from './native-format';
+export * from './mapping';
+export * from './lifecycle';

@@ -1,0 +1,78 @@
+// `npm run import -- <dir|files...> [--dry-run] [--mapping preset|file.json]...`: historical
+// import of an existing CRM's history (docs/import.md). Runs the compiled importer from dist/
+// (run `npm run build` first) against DATABASE_URL, by default the embedded database that
+// `npm start` serves. Exit code: 0 done (rejections are reported, not fatal), 1 failed, 2 usage.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT } from './lib/stack.mjs';
+
+const USAGE = 'usage: npm run import -- <dir|files...> [--dry-run] [--mapping <preset|mapping.json>]... [--batch-size N] [--started-by NAME]';
+const argv = process.argv.slice(2);
+const paths = [];
+const mappings = [];
+let dryRun = false;
+let batchSize = 1000;
+let startedBy = `cli:${os.userInfo().username}`;
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  if (a === '--dry-run') dryRun = true;
+  else if (a === '--mapping') mappings.push(argv[++i]);
+  else if (a === '--batch-size') batchSize = Number(argv[++i]);
+  else if (a === '--started-by') startedBy = argv[++i];
+  else if (a === '--help' || a === '-h') {
+    console.log(USAGE);
+    process.exit(0);
+  } else if (a.startsWith('--')) {
+    console.error(`unknown option ${a}\n${USAGE}`);
+    process.exit(2);
+  } else paths.push(a);
+}
+if (!paths.length || mappings.some((m) => !m) || !Number.isInteger(batchSize) || batchSize < 1) {
+  console.error(USAGE);
+  process.exit(2);
+}
+
+const compiled = path.join(ROOT, 'dist/libs/persistence/src/import/importer.js');
+if (!existsSync(compiled)) {
+  console.error('dist/ is missing the importer: run `npm run build` first');
+  process.exit(2);
+}
+const { runImport, ImportUsageError } = createRequire(import.meta.url)(compiled);
+const databaseUrl = process.env.DATABASE_URL || `postgres://postgres:postgres@127.0.0.1:${process.env.BATON_DB_PORT || 55432}/postgres`;
+
+const fmt = (n) => Math.round(n).toLocaleString('en');
+let lastProgress = 0;
+const progress = ({ file, rows, rowsPerSecond }) => {
+  const now = Date.now();
+  if (now - lastProgress < 250) return;
+  lastProgress = now;
+  process.stderr.write(`\r${file}: ${fmt(rows)} rows, ${fmt(rowsPerSecond)} rows/s   `);
+};
+
+let summary;
+try {
+  summary = await runImport({ databaseUrl, paths: paths.map((p) => path.resolve(p)), dryRun, mappings, batchSize, startedBy, keepRejections: 50, onProgress: progress });
+} catch (e) {
+  process.stderr.write('\n');
+  if (e instanceof ImportUsageError) {
+    console.error(e.message);
+    process.exit(2);
+  }
+  console.error(`import failed: ${e.message}${e.summary?.jobId ? ` (job ${e.summary.jobId}, status FAILED; re-run to resume: rows already written are skipped)` : ''}`);
+  process.exit(1);
+}
+process.stderr.write('\r'.padEnd(80) + '\r');
+
+const pad = (s, n) => String(s).padEnd(n);
+const num = (s, n) => String(s).padStart(n);
+console.log(`${dryRun ? 'Dry run (nothing written)' : 'Import'} ${summary.jobId}: ${summary.status} in ${(summary.elapsedMs / 1000).toFixed(1)} s, ${fmt(summary.rowsPerSecond)} rows/s`);
+console.log(`${pad('file', 28)}${num('read', 10)}${num(dryRun ? 'valid' : 'imported', 10)}${num('present', 10)}${num('rejected', 10)}`);
+for (const f of summary.files) console.log(`${pad(f.file, 28)}${num(fmt(f.read), 10)}${num(fmt(f.imported), 10)}${num(fmt(f.skipped), 10)}${num(fmt(f.rejected), 10)}`);
+const t = summary.totals;
+console.log(`${pad('total', 28)}${num(fmt(t.read), 10)}${num(fmt(t.imported), 10)}${num(fmt(t.skipped), 10)}${num(fmt(t.rejected), 10)}`);
+if (summary.rejections.length) {
+  console.log(`\nRejected rows${t.rejected > summary.rejections.length ? ` (first ${summary.rejections.length}; all in importJob(id: "${summary.jobId}") { rejections })` : ''}:`);
+  for (const r of summary.rejections) console.log(`  ${r.file}:${r.row}  ${r.field}  ${r.rule}  ${r.message}`);
+}

@@ -1,0 +1,172 @@
+import { Client } from 'pg';
+import { join } from 'node:path';
+import { runMigrations } from '../libs/persistence/src/data-source';
+import { runImport } from '../libs/persistence/src/import/importer';
+import { loadKpiContext, measureKpis, resolvePeriod } from '../libs/persistence/src/kpi/kpi-engine';
+import { KPI_FIXTURE, loadKpiFixture } from './fixtures/kpi/dataset';
+import { ExpectedMeasure, KPI_FIXTURE_CASES, KpiFixtureCase } from './fixtures/kpi/expected';
+import { DEMO, gql, gqlOk, sql, stack, tokenFor } from './support/system';
+
+// Historical import (docs/import.md) through the importer itself, in-process (the embedded
+// database is served from this process: no child process may connect to it).
+const NATIVE = join(__dirname, 'fixtures/import/native');
+const PLANTED = join(__dirname, 'fixtures/import/planted-errors');
+const RAW_TABLES = ['lead', 'account', 'engagement_event', 'stage_transition', 'routing_decision', 'handoff', 'touch', 'cadence_step', 'sla_clock', 'sla_breach', 'opportunity', 'revenue_target', 'kpi_lead_cycle', 'kpi_routing'];
+const FIELDS = ['value', 'numerator', 'denominator', 'pending', 'median', 'p90', 'mean', 'wallClockMedian', 'wallClockP90', 'wallClockMean'] as const;
+const MEASURE = 'kpi breakdown group value numerator denominator pending median p90 mean wallClockMedian wallClockP90 wallClockMean';
+const NEW_YORK_FEBRUARY = KPI_FIXTURE_CASES.find((c) => c.timeZone === 'America/New_York' && c.period.from === '2025-02-01' && c.asOf === '2025-03-10T00:00:00Z')!;
+
+const same = (actual: number | null | undefined, expected: number | null) =>
+  expected === null ? actual === null : typeof actual === 'number' && Math.abs(actual - expected) <= 1e-6 * Math.max(1, Math.abs(expected));
+
+/** Every expected measure of the case that differs from `measures` (kpis.test.ts's comparison). */
+function mismatches(c: KpiFixtureCase, measures: Record<string, any>[], skip: string[] = []): unknown[] {
+  const out: unknown[] = [];
+  for (const e of c.measures.filter((m) => !skip.includes(m.kpi))) {
+    const a = measures.find((m) => m.kpi === e.kpi && m.breakdown === e.breakdown && m.group === e.group);
+    if (!a) {
+      out.push({ missing: e });
+      continue;
+    }
+    for (const f of FIELDS) {
+      const expected = (e as ExpectedMeasure)[f];
+      if (expected !== undefined && !same(a[f], expected)) out.push({ kpi: e.kpi, breakdown: e.breakdown, group: e.group, field: f, expected, actual: a[f] });
+    }
+  }
+  return out;
+}
+
+async function rawCounts(query: (text: string) => Promise<any[]> = (t) => sql(t)): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const t of RAW_TABLES) out[t] = Number((await query(`SELECT count(*) AS n FROM ${t}`))[0].n);
+  return out;
+}
+
+describe('historical import', () => {
+  let revops: string;
+  const jobIds: string[] = [];
+
+  beforeAll(async () => {
+    revops = await tokenFor(DEMO('revops'));
+    // The KPI fixture is the history the native files describe (loading it is idempotent).
+    await loadKpiFixture((text, params) => sql(text, params as unknown[]));
+  });
+  afterAll(() => gqlOk(`mutation { updateOrganisationSettings(reportingTimeZone: "UTC") { reportingTimeZone } }`, {}, revops));
+
+  it('imports the native fixture over the same history without changing anything, twice', async () => {
+    const before = await rawCounts();
+    const first = await runImport({ databaseUrl: stack.databaseUrl(), paths: [NATIVE], startedBy: 'import.test' });
+    jobIds.push(first.jobId);
+    expect(first.status).toBe('SUCCEEDED');
+    expect(first.totals.rejected).toBe(0);
+    expect(first.totals.read).toBe(203);
+    expect(first.totals.skipped).toBe(first.totals.read);
+    expect(await rawCounts()).toEqual(before);
+
+    const second = await runImport({ databaseUrl: stack.databaseUrl(), paths: [NATIVE], startedBy: 'import.test' });
+    jobIds.push(second.jobId);
+    expect(second.totals).toEqual(first.totals);
+    expect(await rawCounts()).toEqual(before);
+  });
+
+  it('KPIs over GraphQL equal the fixture\'s hand-computed values (New York, February)', async () => {
+    const c = NEW_YORK_FEBRUARY;
+    await gqlOk(`mutation($z: String!) { updateOrganisationSettings(reportingTimeZone: $z) { reportingTimeZone } }`, { z: c.timeZone }, revops);
+    const measures: Record<string, any>[] = [];
+    for (const breakdown of [...new Set(c.measures.map((m) => m.breakdown))]) {
+      const only = [...new Set(c.measures.filter((m) => m.breakdown === breakdown).map((m) => m.kpi))];
+      const data = await gqlOk(
+        `query($p: PeriodInput!, $b: KpiBreakdown!, $o: [KpiKey!], $a: DateTime) { kpis(period: $p, breakdown: $b, only: $o, asOf: $a) { measures { ${MEASURE} } } }`,
+        { p: c.period, b: breakdown, o: only, a: c.asOf },
+        revops,
+      );
+      measures.push(...data.kpis.measures);
+    }
+    expect(mismatches(c, measures)).toEqual([]);
+  });
+
+  it('a dry run of the planted errors reports each one (row, field, rule) and writes nothing', async () => {
+    const before = await rawCounts();
+    const run = await runImport({ databaseUrl: stack.databaseUrl(), paths: [PLANTED], dryRun: true, startedBy: 'import.test' });
+    jobIds.push(run.jobId);
+    expect(run.status).toBe('DRY_RUN');
+    const got = run.rejections.map((r) => `${r.file}:${r.row}:${r.field}:${r.rule}`);
+    expect(got).toEqual(
+      expect.arrayContaining([
+        'people.csv:3:created_at:ISO_INSTANT_WITH_OFFSET',
+        'people.csv:4:email:DUPLICATE_KEY',
+        'lifecycle.csv:2:occurred_at:ORDER',
+        'lifecycle.csv:4:owner_email:KNOWN_OWNER',
+        'lifecycle.csv:5:event:KNOWN_VALUE',
+        'lifecycle.csv:6:email:KNOWN_PERSON',
+        'opportunities.csv:2:amount:NON_NEGATIVE',
+        'touchpoints.csv:1:favourite_colour:UNKNOWN_COLUMN',
+      ]),
+    );
+    expect(got).toHaveLength(8);
+    // The valid rows (the first person, its MQL) would import; nothing was written.
+    expect(run.files.find((f) => f.file === 'people.csv')).toMatchObject({ read: 3, imported: 1, rejected: 2 });
+    expect(await rawCounts()).toEqual(before);
+    expect(await sql(`SELECT count(*)::int AS n FROM lead WHERE email LIKE '%@import-errors.test'`)).toEqual([{ n: 0 }]);
+  });
+
+  it('importJobs shows the jobs and their rejections to RevOps and refuses a sales rep', async () => {
+    const data = await gqlOk(`{ importJobs(limit: 50) { id status dryRun files startedBy rejectionCount counts { file type read imported alreadyPresent rejected } } }`, {}, revops);
+    const ours = data.importJobs.filter((j: { id: string }) => jobIds.includes(j.id));
+    expect(ours.map((j: { id: string }) => j.id).sort()).toEqual([...jobIds].sort());
+    const dry = ours.find((j: { dryRun: boolean }) => j.dryRun);
+    expect(dry).toMatchObject({ status: 'DRY_RUN', rejectionCount: 8 });
+    const job = await gqlOk(`query($id: ID!) { importJob(id: $id) { id rejections(limit: 3, offset: 1) { file rowNumber field rule message } } }`, { id: dry.id }, revops);
+    expect(job.importJob.rejections).toHaveLength(3);
+    const lifecycle = ours.find((j: { dryRun: boolean }) => !j.dryRun).counts.find((c: { file: string }) => c.file === 'lifecycle.ndjson');
+    expect(lifecycle).toMatchObject({ type: 'lifecycle', read: 136, imported: 0, alreadyPresent: 136, rejected: 0 });
+
+    const rep = await tokenFor(DEMO('rep.berlin'));
+    const refused = await gql(`{ importJobs { id } }`, {}, rep);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  // A database without the fixture gets the same KPIs from the files alone, except the two that
+  // read the fixture's hand-made rows (cadence steps; a subset of SLA clocks). Needs a server
+  // that can create a database: real PostgreSQL (DATABASE_URL), not the embedded one.
+  // It is defined only on PostgreSQL; .ci/run runs the system tier there as well as on the embedded database.
+  const onPostgres = process.env.DATABASE_URL ? it : () => undefined;
+  onPostgres('importing into an empty database gives the fixture\'s KPIs', async () => {
+    const url = new URL(stack.databaseUrl());
+    const name = `${url.pathname.slice(1)}_import`;
+    const admin = new URL(url.toString());
+    admin.pathname = '/postgres';
+    const c0 = new Client({ connectionString: admin.toString() });
+    await c0.connect();
+    await c0.query(`DROP DATABASE IF EXISTS ${name}`);
+    await c0.query(`CREATE DATABASE ${name}`);
+    await c0.end();
+    url.pathname = `/${name}`;
+    await runMigrations(url.toString());
+    const db = new Client({ connectionString: url.toString() });
+    await db.connect();
+    try {
+      const query = async (text: string, params?: unknown[]) => (await db.query(text, params)).rows;
+      const empty = { leads: [], engagementEvents: [], handoffs: [], transitions: [], routingDecisions: [], touches: [], cadenceSteps: [], slaClocks: [], slaBreaches: [], opportunities: [], revenueTargets: [] };
+      await loadKpiFixture(query, { ...KPI_FIXTURE, ...empty }); // team and users only
+      const run = await runImport({ databaseUrl: url.toString(), paths: [NATIVE], now: new Date('2025-03-10T00:00:00Z') });
+      expect(run.totals).toMatchObject({ read: 203, imported: 203, rejected: 0 });
+      const runner = { query };
+      for (const kase of KPI_FIXTURE_CASES) {
+        await db.query('UPDATE organisation_settings SET reporting_time_zone = $1', [kase.timeZone]);
+        const ctx = await loadKpiContext(runner);
+        const period = resolvePeriod(kase.period, kase.timeZone, new Date(kase.asOf));
+        const measures: Record<string, any>[] = [];
+        for (const b of [...new Set(kase.measures.map((m) => m.breakdown))]) {
+          const only = [...new Set(kase.measures.filter((m) => m.breakdown === b).map((m) => m.kpi))];
+          measures.push(...((await measureKpis(runner, ctx, period, b as never, only as never)) as unknown as Record<string, any>[]));
+        }
+        expect({ case: kase.name, mismatches: mismatches(kase, measures, ['FOLLOW_UP_COMPLIANCE_STEPS', 'SLA_COMPLIANCE']) }).toEqual({ case: kase.name, mismatches: [] });
+      }
+      const second = await runImport({ databaseUrl: url.toString(), paths: [NATIVE] });
+      expect(second.totals).toMatchObject({ imported: 0, skipped: 203 });
+    } finally {
+      await db.end();
+    }
+  });
+});
