@@ -7,7 +7,7 @@ import { SizeBand, StageDefinitionContent } from '../../../domain/src/stage-defi
 import { isLocalDate } from '../../../domain/src/time-zone';
 import { findLeaks, Leak, STAGE_STALL_ALLOWANCE_HOURS, STALL_STAGES } from '../../../domain/src/kpi/leaks';
 import { localDateOf } from '../../../domain/src/time-zone';
-import { computeKpi, KpiWindow, SqlRunner } from './kpi-queries';
+import { computeKpis, KpiWindow, SqlRunner } from './kpi-queries';
 import { funnel, openLeadsOlderThan } from './kpi-reports';
 
 /**
@@ -103,8 +103,7 @@ export async function revenueTargetOf(db: SqlRunner, period: { from: string; to:
 export async function measureKpis(db: SqlRunner, ctx: KpiContext, period: ResolvedPeriod, breakdown: KpiBreakdown, kpis: readonly KpiKey[] = KPI_KEYS): Promise<KpiMeasure[]> {
   const wanted = kpis.filter((k) => KPI_CATALOG[k].breakdowns.includes(breakdown));
   const revenueTarget = wanted.includes('PIPELINE_COVERAGE') ? await revenueTargetOf(db, period) : null;
-  const results = await Promise.all(wanted.map((k) => computeKpi(db, k, breakdown, period, { sizeBands: ctx.sizeBands, revenueTarget })));
-  return results.flat();
+  return computeKpis(db, wanted, breakdown, period, { sizeBands: ctx.sizeBands, revenueTarget });
 }
 
 export interface ScorecardRow {

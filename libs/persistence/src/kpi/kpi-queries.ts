@@ -314,37 +314,56 @@ function kpiSql(kpi: KpiKey): KpiSql {
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /**
- * One KPI for the window, as one total row (breakdown NONE) or one row per group. The
- * breakdown must be one the KPI supports (KPI_CATALOG); the caller validates that.
+ * KPIs for the window, each as one total row (breakdown NONE) or one row per group. KPIs
+ * that read the same base rows (e.g. MQL -> SQL and lead -> opportunity) share one query.
+ * The breakdown must be one every KPI supports (KPI_CATALOG); the caller validates that.
  */
-export async function computeKpi(db: SqlRunner, kpi: KpiKey, breakdown: KpiBreakdown, window: KpiWindow, opts: KpiQueryOptions): Promise<KpiMeasure[]> {
-  const spec = kpiSql(kpi);
+export async function computeKpis(db: SqlRunner, kpis: readonly KpiKey[], breakdown: KpiBreakdown, window: KpiWindow, opts: KpiQueryOptions): Promise<KpiMeasure[]> {
+  const byBase = new Map<string, KpiKey[]>();
+  for (const kpi of kpis) byBase.set(kpiSql(kpi).base, [...(byBase.get(kpiSql(kpi).base) ?? []), kpi]);
+  const results = await Promise.all([...byBase.entries()].map(([base, group]) => computeShared(db, base, group, breakdown, window, opts)));
+  const measures = results.flat();
+  return kpis.flatMap((k) => measures.filter((m) => m.kpi === k));
+}
+
+/** One KPI for the window (see computeKpis). */
+export function computeKpi(db: SqlRunner, kpi: KpiKey, breakdown: KpiBreakdown, window: KpiWindow, opts: KpiQueryOptions): Promise<KpiMeasure[]> {
+  return computeKpis(db, [kpi], breakdown, window, opts);
+}
+
+async function computeShared(db: SqlRunner, base: string, kpis: KpiKey[], breakdown: KpiBreakdown, window: KpiWindow, opts: KpiQueryOptions): Promise<KpiMeasure[]> {
   const group = groupSource(breakdown, opts);
   const cols: string[] = [`${group.expr} AS grp`, `${group.label ?? 'NULL::text'} AS grp_label`];
-  for (const f of MEASURE_FIELDS) if (spec.aggregates[f]) cols.push(`${spec.aggregates[f]} AS "${f}"`);
-  for (const [k, e] of Object.entries(spec.aggregates.extra ?? {})) cols.push(`${e} AS "x_${k}"`);
+  kpis.forEach((kpi, i) => {
+    const spec = kpiSql(kpi);
+    for (const f of MEASURE_FIELDS) if (spec.aggregates[f]) cols.push(`${spec.aggregates[f]} AS "k${i}_${f}"`);
+    for (const [k, e] of Object.entries(spec.aggregates.extra ?? {})) cols.push(`${e} AS "k${i}_x_${k}"`);
+  });
   const joins = [
     group.needsLead ? 'JOIN lead l ON l.id = b.lead_id' : '',
     group.needsRep ? 'LEFT JOIN app_user u ON u.id = b.rep_id LEFT JOIN team tm ON tm.id = u.team_id' : '',
   ].join(' ');
   // The total is an ungrouped aggregate, so it has its one row even over no events.
   const grouping = breakdown === 'NONE' ? '' : 'GROUP BY 1 ORDER BY 1';
-  const rows = await db.query(`WITH base AS (${spec.base}) SELECT ${cols.join(', ')} FROM base b ${joins} ${grouping}`, [window.start, window.end, window.asOf]);
-  const unit = KPI_CATALOG[kpi].unit;
-  return rows.map((r) => {
-    const m: KpiMeasure = {
-      kpi, breakdown, unit,
-      group: breakdown === 'NONE' ? null : (r.grp as string),
-      groupLabel: breakdown === 'NONE' ? null : ((r.grp_label ?? r.grp) as string),
-      value: null, numerator: null, denominator: null, pending: null, median: null, p90: null, mean: null,
-      wallClockMedian: null, wallClockP90: null, wallClockMean: null,
-    };
-    for (const f of MEASURE_FIELDS) if (spec.aggregates[f]) m[f] = num(r[f]);
-    if (spec.finish) {
-      const extra: Record<string, number | null> = {};
-      for (const k of Object.keys(spec.aggregates.extra ?? {})) extra[k] = num(r[`x_${k}`]);
-      Object.assign(m, spec.finish(extra, opts));
-    }
-    return m;
+  const rows = await db.query(`WITH base AS (${base}) SELECT ${cols.join(', ')} FROM base b ${joins} ${grouping}`, [window.start, window.end, window.asOf]);
+  return kpis.flatMap((kpi, i) => {
+    const spec = kpiSql(kpi);
+    const unit = KPI_CATALOG[kpi].unit;
+    return rows.map((r) => {
+      const m: KpiMeasure = {
+        kpi, breakdown, unit,
+        group: breakdown === 'NONE' ? null : (r.grp as string),
+        groupLabel: breakdown === 'NONE' ? null : ((r.grp_label ?? r.grp) as string),
+        value: null, numerator: null, denominator: null, pending: null, median: null, p90: null, mean: null,
+        wallClockMedian: null, wallClockP90: null, wallClockMean: null,
+      };
+      for (const f of MEASURE_FIELDS) if (spec.aggregates[f]) m[f] = num(r[`k${i}_${f}`]);
+      if (spec.finish) {
+        const extra: Record<string, number | null> = {};
+        for (const k of Object.keys(spec.aggregates.extra ?? {})) extra[k] = num(r[`k${i}_x_${k}`]);
+        Object.assign(m, spec.finish(extra, opts));
+      }
+      return m;
+    });
   });
 }
