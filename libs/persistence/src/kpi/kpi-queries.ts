@@ -2,9 +2,11 @@ import { DEAL_SIZE_BANDS, KPI_CATALOG, KpiBreakdown, KpiKey, KpiMeasure } from '
 import { SizeBand } from '../../../domain/src/stage-definition';
 
 /**
- * Every KPI of docs/kpis.md as SQL over the recorded events, aggregated inside the database
- * (one row per group comes back, never the event rows). Parameters are always
- * $1 = period start, $2 = period end (exclusive), $3 = as-of; events after as-of are unseen.
+ * Every KPI of docs/kpis.md as SQL over the recorded events and the KPI facts derived from
+ * them (kpi_lead_cycle, kpi_routing, kpi_cadence_step, kpi_opportunity: see the shared-KPIs
+ * migration), aggregated inside the database: one row per group comes back, never the event
+ * rows. Parameters are always $1 = period start, $2 = period end (exclusive), $3 = as-of;
+ * events after as-of are unseen.
  */
 
 /** The part of a TypeORM DataSource / EntityManager / pg client the queries need. */
