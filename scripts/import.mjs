@@ -8,17 +8,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './lib/stack.mjs';
 
-const USAGE = 'usage: npm run import -- <dir|files...> [--dry-run] [--mapping <preset|mapping.json>]... [--batch-size N] [--started-by NAME]';
+const USAGE = 'usage: npm run import -- <dir|files...> [--dry-run] [--mapping <preset|mapping.json>]... [--batch-size N] [--started-by NAME] [--no-adopt]';
 const argv = process.argv.slice(2);
 const paths = [];
 const mappings = [];
 let dryRun = false;
+let adoptLeads = true;
 let batchSize = 1000;
 let startedBy = `cli:${os.userInfo().username}`;
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   if (a === '--dry-run') dryRun = true;
   else if (a === '--mapping') mappings.push(argv[++i]);
+  else if (a === '--no-adopt') adoptLeads = false;
   else if (a === '--batch-size') batchSize = Number(argv[++i]);
   else if (a === '--started-by') startedBy = argv[++i];
   else if (a === '--help' || a === '-h') {
@@ -51,9 +53,26 @@ const progress = ({ file, rows, rowsPerSecond }) => {
   process.stderr.write(`\r${file}: ${fmt(rows)} rows, ${fmt(rowsPerSecond)} rows/s   `);
 };
 
+// Open imported leads get their live workflows on TEMPORAL_ADDRESS (default: what `npm start` runs).
+let temporal = null;
+if (adoptLeads && !dryRun) {
+  const require = createRequire(import.meta.url);
+  const { Client, Connection } = require('@temporalio/client');
+  const { startAdoptedLeads } = require(path.join(ROOT, 'dist/libs/runtime/src/adopt-leads.js'));
+  const address = process.env.TEMPORAL_ADDRESS || '127.0.0.1:7233';
+  try {
+    const connection = await Connection.connect({ address, connectTimeout: 5000 });
+    const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE || 'default' });
+    temporal = { connection, adopt: (leads) => startAdoptedLeads(client, leads) };
+  } catch (e) {
+    console.error(`cannot reach Temporal at ${address} (${e.message}): start the platform, or pass --no-adopt to import history without adopting open leads`);
+    process.exit(2);
+  }
+}
+
 let summary;
 try {
-  summary = await runImport({ databaseUrl, paths: paths.map((p) => path.resolve(p)), dryRun, mappings, batchSize, startedBy, keepRejections: 50, onProgress: progress });
+  summary = await runImport({ databaseUrl, paths: paths.map((p) => path.resolve(p)), dryRun, mappings, batchSize, startedBy, keepRejections: 50, onProgress: progress, adopt: temporal?.adopt });
 } catch (e) {
   process.stderr.write('\n');
   if (e instanceof ImportUsageError) {
@@ -62,6 +81,8 @@ try {
   }
   console.error(`import failed: ${e.message}${e.summary?.jobId ? ` (job ${e.summary.jobId}, status FAILED; re-run to resume: rows already written are skipped)` : ''}`);
   process.exit(1);
+} finally {
+  await temporal?.connection.close();
 }
 process.stderr.write('\r'.padEnd(80) + '\r');
 
@@ -72,6 +93,10 @@ console.log(`${pad('file', 28)}${num('read', 10)}${num(dryRun ? 'valid' : 'impor
 for (const f of summary.files) console.log(`${pad(f.file, 28)}${num(fmt(f.read), 10)}${num(fmt(f.imported), 10)}${num(fmt(f.skipped), 10)}${num(fmt(f.rejected), 10)}`);
 const t = summary.totals;
 console.log(`${pad('total', 28)}${num(fmt(t.read), 10)}${num(fmt(t.imported), 10)}${num(fmt(t.skipped), 10)}${num(fmt(t.rejected), 10)}`);
+if (summary.adoption) {
+  const a = summary.adoption;
+  console.log(`\nOpen leads: ${a.started} adopted by a live workflow, ${a.alreadyRunning} already running, ${a.notAdopted} in a later stage not adopted (see docs/import.md)`);
+}
 if (summary.rejections.length) {
   console.log(`\nRejected rows${t.rejected > summary.rejections.length ? ` (first ${summary.rejections.length}; all in importJob(id: "${summary.jobId}") { rejections })` : ''}:`);
   for (const r of summary.rejections) console.log(`  ${r.file}:${r.row}  ${r.field}  ${r.rule}  ${r.message}`);

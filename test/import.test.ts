@@ -1,3 +1,6 @@
+import { Client as TemporalClient, Connection } from '@temporalio/client';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { Client } from 'pg';
 import { join } from 'node:path';
 import { runMigrations } from '../libs/persistence/src/data-source';
@@ -5,7 +8,9 @@ import { runImport } from '../libs/persistence/src/import/importer';
 import { loadKpiContext, measureKpis, resolvePeriod } from '../libs/persistence/src/kpi/kpi-engine';
 import { KPI_FIXTURE, loadKpiFixture } from './fixtures/kpi/dataset';
 import { ExpectedMeasure, KPI_FIXTURE_CASES, KpiFixtureCase } from './fixtures/kpi/expected';
-import { DEMO, gql, gqlOk, sql, stack, tokenFor } from './support/system';
+import { BusinessCalendar, DEFAULT_STAGE_DEFINITION_V1, slaDueAt, StageDefinitionContent } from '../libs/domain/src';
+import { startAdoptedLeads } from '../libs/runtime/src/adopt-leads';
+import { DEMO, eventually, gql, gqlOk, sql, stack, tokenFor } from './support/system';
 
 // Historical import (docs/import.md) through the importer itself, in-process (the embedded
 // database is served from this process: no child process may connect to it).
@@ -167,6 +172,45 @@ describe('historical import', () => {
       expect(second.totals).toMatchObject({ imported: 0, skipped: 203 });
     } finally {
       await db.end();
+    }
+  });
+  it('adopts an imported lead that was routed but not decided: its live workflow runs the accept clock from the imported routing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-adopt-'));
+    const email = `adopted.${Date.now()}@import.test`;
+    const routedAt = new Date(Date.now() - 2 * 3_600_000);
+    const mqlAt = new Date(routedAt.getTime() - 60_000);
+    writeFileSync(join(dir, 'people.csv'), `email,first_name,last_name,company,title,industry,company_size,country,source,created_at\n${email},Ada,Adopted,Adopt GmbH,VP Sales,SaaS,400,DE,WEBSITE,${new Date(mqlAt.getTime() - 86_400_000).toISOString()}\n`);
+    writeFileSync(
+      join(dir, 'lifecycle.ndjson'),
+      [
+        { email, occurred_at: mqlAt.toISOString(), event: 'MQL', hot: false },
+        { email, occurred_at: routedAt.toISOString(), event: 'ROUTED', owner_email: DEMO('rep.berlin') },
+      ].map((r) => JSON.stringify(r)).join('\n') + '\n',
+    );
+    const connection = await Connection.connect({ address: stack.temporalAddress() });
+    try {
+      const temporal = new TemporalClient({ connection });
+      const run = await runImport({ databaseUrl: stack.databaseUrl(), paths: [dir], adopt: (leads) => startAdoptedLeads(temporal, leads) });
+      expect(run.totals.rejected).toBe(0);
+      expect(run.adoption).toEqual({ candidates: 1, started: 1, alreadyRunning: 0, notAdopted: 0 });
+      const [lead] = await sql(`SELECT id, owner_id, stage FROM lead WHERE email = $1`, [email]);
+      expect(lead.stage).toBe('MQL');
+      // The live workflow's accept clock starts at the imported routing; its deadline is in the rep's business hours.
+      const clock = await eventually(async () => (await sql(`SELECT step_key, started_at, due_at, status FROM sla_clock WHERE lead_id = $1 AND kind = 'ACCEPT'`, [lead.id]))[0], 30_000, 'the adopted accept clock');
+      expect(clock.step_key.startsWith(`lead:${lead.id}/`)).toBe(true);
+      expect(new Date(clock.started_at).toISOString()).toBe(routedAt.toISOString());
+      const [rep] = await sql(`SELECT calendar FROM app_user WHERE email = $1`, [DEMO('rep.berlin')]);
+      const [active] = await sql(`SELECT content FROM stage_definition WHERE status = 'ACTIVE'`);
+      const terms = ((active?.content as StageDefinitionContent) ?? DEFAULT_STAGE_DEFINITION_V1).sla;
+      expect(new Date(clock.due_at).toISOString()).toBe(slaDueAt('ACCEPT', terms, rep.calendar as BusinessCalendar, routedAt).toISOString());
+      // The import wrote no running clock of its own for it (the workflow owns it), and a re-run adopts nothing twice.
+      expect(await sql(`SELECT count(*)::int AS n FROM sla_clock WHERE lead_id = $1 AND step_key LIKE 'import:%' AND status = 'PENDING'`, [lead.id])).toEqual([{ n: 0 }]);
+      const described = await temporal.workflow.getHandle(`lead:${lead.id}`).describe();
+      expect(described.status.name).toBe('RUNNING');
+      const again = await runImport({ databaseUrl: stack.databaseUrl(), paths: [dir], adopt: (leads) => startAdoptedLeads(temporal, leads) });
+      expect(again.totals.imported).toBe(0);
+    } finally {
+      await connection.close();
     }
   });
 });

@@ -11,7 +11,7 @@ import {
   rejectLeadUpdate,
 } from '../../libs/contracts/src/lead-workflow';
 import { Actor } from '../../libs/contracts/src/roles';
-import { addLocalDays, localDateOf, weekdayOf, zonedTimeToInstant } from '../../libs/domain/src';
+import { addLocalDays, DEFAULT_STAGE_DEFINITION_V1, localDateOf, slaDueAt, weekdayOf, zonedTimeToInstant } from '../../libs/domain/src';
 import { FakeLeadWorld, officeHours } from '../../test/support/workflow/fake-lead-activities';
 import { useTimeSkipping } from '../../test/support/workflow/time-skipping';
 import { leadWorkflow } from './lead.workflow';
@@ -188,6 +188,44 @@ describe('lead workflow: SLA clocks in business hours', () => {
       expect(rebClocks.map((c) => c.status).sort()).toEqual(['MET', 'MET', 'MET']);
       expect(world.breaches().filter((b) => b.ownerId === 'rep-b')).toEqual([]);
       expect(s.stage).toBe('MQL');
+      await h.terminate();
+    });
+  });
+});
+
+describe('lead workflow: adopting an imported open lead', () => {
+  it('starts where the imported history stands: the accept clock runs from the imported routing, in the owner\'s business hours', async () => {
+    const world = new FakeLeadWorld();
+    world.reps = [rep('rep-a'), rep('rep-b')];
+    await withWorker(world, async () => {
+      // Imported: routed to rep-a three hours ago, not accepted yet.
+      const routedAt = new Date((await env.currentTimeMs()) - 3 * HOUR);
+      const expectedDue = slaDueAt('ACCEPT', DEFAULT_STAGE_DEFINITION_V1.sla, rep('rep-a').calendar, routedAt);
+      const leadId = `adopted-${seq}-${Date.now()}`;
+      const taskQueue = (world as unknown as { taskQueue: string }).taskQueue;
+      const h = await env.client.workflow.start(leadWorkflow, {
+        taskQueue,
+        workflowId: `lead:${leadId}`,
+        args: [{ leadId, capturedAt: routedAt.toISOString(), adopted: { stage: 'MQL', ownerId: 'rep-a', routedAt: routedAt.toISOString(), hot: false, demoRequest: false } }],
+      });
+      const s = await until(h, (x) => x.clocks.some((c) => c.kind === 'ACCEPT'), 'the adopted accept clock');
+      expect(s.stage).toBe('MQL');
+      expect(s.ownerId).toBe('rep-a');
+      expect(world.routed).toEqual([]);
+      const clock = s.clocks.find((c) => c.kind === 'ACCEPT')!;
+      expect(clock.startedAt).toBe(routedAt.toISOString());
+      expect(clock.dueAt).toBe(expectedDue.toISOString());
+      // Not before its business-hours deadline...
+      const untilDue = expectedDue.getTime() - (await env.currentTimeMs());
+      if (untilDue > 60_000) {
+        await env.sleep(untilDue - 60_000);
+        expect((await state(h)).clocks.find((c) => c.kind === 'ACCEPT')!.status).toBe('PENDING');
+        expect(world.breaches()).toEqual([]);
+      }
+      // ...and at it: the breach is recorded and the lead goes to the next rep (policy).
+      await env.sleep(Math.max(expectedDue.getTime() - (await env.currentTimeMs()), 0) + 1000);
+      await until(h, (x) => x.ownerId === 'rep-b', 'reassigned after the missed accept clock');
+      expect(world.breaches()).toEqual([expect.objectContaining({ kind: 'ACCEPT', ownerId: 'rep-a', dueAt: expectedDue.toISOString() })]);
       await h.terminate();
     });
   });

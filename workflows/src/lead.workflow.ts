@@ -36,6 +36,7 @@ import {
   engagementSignal,
   EngagementSignal,
   leadStateQuery,
+  AdoptedLeadState,
   LeadWorkflowInput,
   LeadWorkflowState,
   logTouchUpdate,
@@ -447,64 +448,91 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   );
 
   // ---------------------------------------------------------------- the lifecycle
-  if (!carried) {
-    await store.recordTransition({ leadId, stepKey: `${workflowId}/first-touch`, fromStage: null, toStage: 'FIRST_TOUCH', occurredAt: input.capturedAt, actor: SYSTEM_ACTOR, reason: 'Lead captured' });
+  if (input.adopted) {
+    await adopt(input.adopted);
+  } else {
+    await nurtureAndRoute();
   }
 
-  // Nurture: every event re-evaluates the ACTIVE definition until the lead qualifies.
-  for (;;) {
-    await condition(() => pendingEvents.length > 0 || profileChanged);
-    const batch = pendingEvents.splice(0);
-    profileChanged = false;
+  /**
+   * An imported MQL still waiting for its owner: the clocks start at the imported routing
+   * instant (a deadline already past breaches at once); the owner of record stays unless
+   * they are gone, in which case the lead is routed again now.
+   */
+  async function adopt(a: AdoptedLeadState): Promise<void> {
     const ctx = await store.loadEvaluationContext({ leadId });
-    if ((s.stage === 'FIRST_TOUCH' || s.stage === 'RECYCLED') && batch.length > 0) await transition('ENGAGED', SYSTEM_ACTOR, `Engaged: ${batch[0].type}`);
-    const evaluation = evaluateHandoff({
-      profile: ctx.profile,
-      events: ctx.events.map((e) => ({ ...e, type: e.type as EngagementType })),
-      definition: ctx.definition.content,
-      now: now(),
-      lastOutreachAt: ctx.lastOutreachAt ? new Date(ctx.lastOutreachAt) : undefined,
-      reengageAfter: s.reengageAfter ? new Date(s.reengageAfter) : undefined,
-    });
-    await store.projectLead({ leadId, patch: { intentScore: evaluation.score.score, hot: evaluation.hot } });
-    if (evaluation.outcome !== 'ENGAGED' && !(evaluation.outcome === 'INCOMPLETE' && s.stage === 'INCOMPLETE')) {
-      await store.recordHandoff({
-        leadId,
-        stepKey: key(`handoff${next()}-${evaluation.outcome}`),
-        outcome: evaluation.outcome,
-        evaluatedAt: nowIso(),
-        definitionVersion: ctx.definition.version,
-        hot: evaluation.hot,
-        demoRequest: evaluation.demoRequest,
-        intentScore: evaluation.score.score,
-        scoreBreakdown: evaluation.score.breakdown,
-        triggers: evaluation.triggers,
-        missingFields: evaluation.missingFields,
-        contentConsumed: evaluation.contentConsumed,
-        reasons: evaluation.reasons,
-      });
-    }
-    if (evaluation.outcome === 'MQL') {
-      definition = ctx.definition; // pinned: this MQL's clocks and cadence follow the version it passed under
-      s.definitionVersion = ctx.definition.version;
-      s.hot = evaluation.hot;
-      s.demoRequest = evaluation.demoRequest;
-      await store.projectLead({ leadId, patch: { definitionVersion: s.definitionVersion, mqlAt: nowIso(), reengageAt: null } });
-      await transition('MQL', SYSTEM_ACTOR, evaluation.reasons.join('; ') || 'Handoff criteria met', { triggers: evaluation.triggers.map((t) => t.triggerId), score: evaluation.score.score });
-      break;
-    }
-    if (evaluation.outcome === 'INCOMPLETE' && s.stage !== 'INCOMPLETE') {
-      await transition('INCOMPLETE', SYSTEM_ACTOR, `Meets the handoff triggers but lacks: ${evaluation.missingFields.join(', ')}`, { missingFields: evaluation.missingFields });
-    }
-    if (workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof leadWorkflow>({ leadId, capturedAt: input.capturedAt, carried: { cycle, stage: s.stage, recycleCount: s.recycleCount, reengageAfter: s.reengageAfter } });
-    }
+    definition = ctx.definition;
+    s.definitionVersion = ctx.definition.version;
+    s.stage = a.stage;
+    s.hot = a.hot;
+    s.demoRequest = a.demoRequest;
+    const owner = await store.loadRep({ repId: a.ownerId });
+    if (owner) await assign(owner, new Date(a.routedAt), 'Adopted from the historical import', SYSTEM_ACTOR);
+    else await route([], 'Adopted from the historical import: the imported owner is not an active rep');
+    await condition(() => s.ownerId !== null || outcome !== null);
   }
 
-  // Handoff: route to a rep (or a queue until a manager assigns one).
-  await route([], 'Routed');
-  await condition(() => s.ownerId !== null || outcome !== null);
+  /** Nurture until the active definition says MQL, then hand off and route. */
+  async function nurtureAndRoute(): Promise<void> {
+    if (!carried) {
+      await store.recordTransition({ leadId, stepKey: `${workflowId}/first-touch`, fromStage: null, toStage: 'FIRST_TOUCH', occurredAt: input.capturedAt, actor: SYSTEM_ACTOR, reason: 'Lead captured' });
+    }
+
+    // Nurture: every event re-evaluates the ACTIVE definition until the lead qualifies.
+    for (;;) {
+      await condition(() => pendingEvents.length > 0 || profileChanged);
+      const batch = pendingEvents.splice(0);
+      profileChanged = false;
+      const ctx = await store.loadEvaluationContext({ leadId });
+      if ((s.stage === 'FIRST_TOUCH' || s.stage === 'RECYCLED') && batch.length > 0) await transition('ENGAGED', SYSTEM_ACTOR, `Engaged: ${batch[0].type}`);
+      const evaluation = evaluateHandoff({
+        profile: ctx.profile,
+        events: ctx.events.map((e) => ({ ...e, type: e.type as EngagementType })),
+        definition: ctx.definition.content,
+        now: now(),
+        lastOutreachAt: ctx.lastOutreachAt ? new Date(ctx.lastOutreachAt) : undefined,
+        reengageAfter: s.reengageAfter ? new Date(s.reengageAfter) : undefined,
+      });
+      await store.projectLead({ leadId, patch: { intentScore: evaluation.score.score, hot: evaluation.hot } });
+      if (evaluation.outcome !== 'ENGAGED' && !(evaluation.outcome === 'INCOMPLETE' && s.stage === 'INCOMPLETE')) {
+        await store.recordHandoff({
+          leadId,
+          stepKey: key(`handoff${next()}-${evaluation.outcome}`),
+          outcome: evaluation.outcome,
+          evaluatedAt: nowIso(),
+          definitionVersion: ctx.definition.version,
+          hot: evaluation.hot,
+          demoRequest: evaluation.demoRequest,
+          intentScore: evaluation.score.score,
+          scoreBreakdown: evaluation.score.breakdown,
+          triggers: evaluation.triggers,
+          missingFields: evaluation.missingFields,
+          contentConsumed: evaluation.contentConsumed,
+          reasons: evaluation.reasons,
+        });
+      }
+      if (evaluation.outcome === 'MQL') {
+        definition = ctx.definition; // pinned: this MQL's clocks and cadence follow the version it passed under
+        s.definitionVersion = ctx.definition.version;
+        s.hot = evaluation.hot;
+        s.demoRequest = evaluation.demoRequest;
+        await store.projectLead({ leadId, patch: { definitionVersion: s.definitionVersion, mqlAt: nowIso(), reengageAt: null } });
+        await transition('MQL', SYSTEM_ACTOR, evaluation.reasons.join('; ') || 'Handoff criteria met', { triggers: evaluation.triggers.map((t) => t.triggerId), score: evaluation.score.score });
+        break;
+      }
+      if (evaluation.outcome === 'INCOMPLETE' && s.stage !== 'INCOMPLETE') {
+        await transition('INCOMPLETE', SYSTEM_ACTOR, `Meets the handoff triggers but lacks: ${evaluation.missingFields.join(', ')}`, { missingFields: evaluation.missingFields });
+      }
+      if (workflowInfo().continueAsNewSuggested) {
+        await condition(allHandlersFinished);
+        await continueAsNew<typeof leadWorkflow>({ leadId, capturedAt: input.capturedAt, carried: { cycle, stage: s.stage, recycleCount: s.recycleCount, reengageAfter: s.reengageAfter } });
+      }
+    }
+
+    // Handoff: route to a rep (or a queue until a manager assigns one).
+    await route([], 'Routed');
+    await condition(() => s.ownerId !== null || outcome !== null);
+  }
 
   // Sales works the lead: commands arrive as updates; opt-outs and bounces as events.
   while (!outcome) {

@@ -8,6 +8,21 @@ export interface LeadWorkflowInput {
   capturedAt: string;
   /** Carried across continue-as-new. Cycle n+1 starts when a recycled lead returns to nurture. */
   carried?: CarriedLeadState;
+  /**
+   * A lead whose imported history is still open (docs/import.md): the workflow starts where
+   * that history stands instead of in nurture. A recycled lead is adopted through `carried`.
+   */
+  adopted?: AdoptedLeadState;
+}
+
+/** An MQL routed to an owner who has not accepted or rejected it yet, as the import found it. */
+export interface AdoptedLeadState {
+  stage: 'MQL';
+  ownerId: string;
+  /** ISO instant of the routing: the SLA clocks run from it in the owner's business hours. */
+  routedAt: string;
+  hot: boolean;
+  demoRequest: boolean;
 }
 
 export interface CarriedLeadState {

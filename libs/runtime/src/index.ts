@@ -3,3 +3,4 @@ export * from './logger';
 export * from './preflight';
 export * from './search-attributes';
 export * from './schedules';
+export * from './adopt-leads';

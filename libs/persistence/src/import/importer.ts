@@ -57,6 +57,26 @@ export interface ImportOptions {
   /** "Now" for clocks still running at import time (default: the wall clock). */
   now?: Date;
   onProgress?: (p: { file: string; rows: number; rowsPerSecond: number }) => void;
+  /**
+   * Starts the live workflows of imported leads whose history is still open (the CLI and the
+   * tests pass libs/runtime startAdoptedLeads). With it, clocks still running at import time
+   * are left to the workflow instead of being written as history.
+   */
+  adopt?: (leads: AdoptionCandidate[]) => Promise<{ started: number; alreadyRunning: number }>;
+}
+
+/** An imported lead whose history is still open, as the lead workflow adopts it. */
+export interface AdoptionCandidate {
+  leadId: string;
+  capturedAt: string;
+  /** ROUTED_MQL: routed, not accepted or rejected yet. RECYCLED: back in nurture until reengageAt. */
+  kind: 'ROUTED_MQL' | 'RECYCLED';
+  ownerId: string | null;
+  routedAt: string | null;
+  hot: boolean;
+  demoRequest: boolean;
+  recycleCount: number;
+  reengageAt: string | null;
 }
 
 export interface ImportRejection {
@@ -82,6 +102,8 @@ export interface ImportSummary {
   dryRun: boolean;
   files: ImportFileCounts[];
   totals: { read: number; imported: number; skipped: number; rejected: number };
+  /** Open imported leads: adopted by a live workflow, already running, or in a stage not adopted yet (SAL and later). */
+  adoption?: { candidates: number; started: number; alreadyRunning: number; notAdopted: number };
   rejections: ImportRejection[];
   elapsedMs: number;
   rowsPerSecond: number;
@@ -715,6 +737,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
             now,
           );
           for (const k of result) {
+            // A clock still running belongs to the adopted live workflow, which opens it itself.
+            if (opts.adopt && k.status === 'PENDING') continue;
             const stepKey = `import:${s.id}/route@${iso(at)}/${k.kind}`;
             clocks.push([stepKey, s.id, k.kind, rep, k.startedAt.toISOString(), k.dueAt.toISOString(), k.status, k.metAt?.toISOString() ?? null, k.breachedAt?.toISOString() ?? null]);
             if (k.status === 'BREACHED') breaches.set(stepKey, [s.id, rep, user.managerId, k.kind, k.dueAt.toISOString(), k.breachedAt!.toISOString()]);
@@ -803,7 +827,10 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     }
 
     await flushRejections();
+    let adoption: ImportSummary['adoption'];
+    if (!dryRun && opts.adopt && dirty.size) adoption = await adoptOpenLeads(db, [...dirty], now, opts.adopt);
     const summary = finish(jobId, dryRun ? 'DRY_RUN' : 'SUCCEEDED', dryRun, counts, kept, started, totalRows);
+    if (adoption) summary.adoption = adoption;
     await db.query(`UPDATE import_job SET status = $2, counts = $3, finished_at = now() WHERE id = $1`, [jobId, summary.status, JSON.stringify(countsJson(counts))]);
     return summary;
   } catch (e) {
@@ -827,4 +854,30 @@ function finish(jobId: string, status: ImportSummary['status'], dryRun: boolean,
   const totals = files.reduce((t, f) => ({ read: t.read + f.read, imported: t.imported + f.imported, skipped: t.skipped + f.skipped, rejected: t.rejected + f.rejected }), { read: 0, imported: 0, skipped: 0, rejected: 0 });
   const elapsedMs = Date.now() - started;
   return { jobId, status, dryRun, files, totals, rejections, elapsedMs, rowsPerSecond: elapsedMs > 0 ? (totals.read * 1000) / elapsedMs : 0 };
+}
+
+/**
+ * The imported leads whose history is still open, handed to `adopt`: routed MQLs nobody has
+ * accepted or rejected yet, and recycled leads whose re-engage date is still ahead. Open leads
+ * in other stages (SAL and later: the cadence would have to be rebuilt) are counted, not adopted.
+ */
+async function adoptOpenLeads(db: Client, ids: string[], now: Date, adopt: NonNullable<ImportOptions['adopt']>): Promise<NonNullable<ImportSummary['adoption']>> {
+  const rows = (
+    await db.query(
+      `SELECT l.id, COALESCE(l.first_touch_at, l.created_at) AS captured_at, l.stage, l.owner_id, l.routed_at, l.hot, l.recycle_count, l.reengage_at,
+         COALESCE((SELECT h.demo_request FROM handoff h WHERE h.lead_id = l.id ORDER BY h.evaluated_at DESC LIMIT 1), false) AS demo_request
+       FROM lead l WHERE l.id = ANY($1::uuid[]) AND l.stage IN ('MQL','SAL','SQL','OPPORTUNITY','RECYCLED')`,
+      [ids],
+    )
+  ).rows;
+  const candidates: AdoptionCandidate[] = [];
+  let notAdopted = 0;
+  for (const r of rows) {
+    const base = { leadId: r.id, capturedAt: new Date(r.captured_at).toISOString(), hot: r.hot, demoRequest: r.demo_request, recycleCount: r.recycle_count, ownerId: r.owner_id };
+    if (r.stage === 'MQL' && r.owner_id && r.routed_at) candidates.push({ ...base, kind: 'ROUTED_MQL', routedAt: new Date(r.routed_at).toISOString(), reengageAt: null });
+    else if (r.stage === 'RECYCLED' && r.reengage_at && new Date(r.reengage_at) > now) candidates.push({ ...base, kind: 'RECYCLED', routedAt: null, reengageAt: new Date(r.reengage_at).toISOString() });
+    else if (r.stage !== 'RECYCLED') notAdopted++;
+  }
+  const result = candidates.length ? await adopt(candidates) : { started: 0, alreadyRunning: 0 };
+  return { candidates: candidates.length, ...result, notAdopted };
 }
