@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { runMigrations } from '../libs/persistence/src/data-source';
 import { runImport } from '../libs/persistence/src/import/importer';
 import { loadKpiContext, measureKpis, resolvePeriod } from '../libs/persistence/src/kpi/kpi-engine';
+import { MEASURE_SELECTION, measureMismatches } from './fixtures/kpi/compare';
 import { KPI_FIXTURE, loadKpiFixture } from './fixtures/kpi/dataset';
-import { ExpectedMeasure, KPI_FIXTURE_CASES, KpiFixtureCase } from './fixtures/kpi/expected';
+import { KPI_FIXTURE_CASES } from './fixtures/kpi/expected';
 import { BusinessCalendar, DEFAULT_STAGE_DEFINITION_V1, slaDueAt, StageDefinitionContent } from '../libs/domain/src';
 import { startAdoptedLeads } from '../libs/runtime/src/adopt-leads';
 import { DEMO, eventually, gql, gqlOk, sql, stack, tokenFor } from './support/system';
@@ -17,29 +18,7 @@ import { DEMO, eventually, gql, gqlOk, sql, stack, tokenFor } from './support/sy
 const NATIVE = join(__dirname, 'fixtures/import/native');
 const PLANTED = join(__dirname, 'fixtures/import/planted-errors');
 const RAW_TABLES = ['lead', 'account', 'engagement_event', 'stage_transition', 'routing_decision', 'handoff', 'touch', 'cadence_step', 'sla_clock', 'sla_breach', 'opportunity', 'revenue_target', 'kpi_lead_cycle', 'kpi_routing'];
-const FIELDS = ['value', 'numerator', 'denominator', 'pending', 'median', 'p90', 'mean', 'wallClockMedian', 'wallClockP90', 'wallClockMean'] as const;
-const MEASURE = 'kpi breakdown group value numerator denominator pending median p90 mean wallClockMedian wallClockP90 wallClockMean';
 const NEW_YORK_FEBRUARY = KPI_FIXTURE_CASES.find((c) => c.timeZone === 'America/New_York' && c.period.from === '2025-02-01' && c.asOf === '2025-03-10T00:00:00Z')!;
-
-const same = (actual: number | null | undefined, expected: number | null) =>
-  expected === null ? actual === null : typeof actual === 'number' && Math.abs(actual - expected) <= 1e-6 * Math.max(1, Math.abs(expected));
-
-/** Every expected measure of the case that differs from `measures` (kpis.test.ts's comparison). */
-function mismatches(c: KpiFixtureCase, measures: Record<string, any>[], skip: string[] = []): unknown[] {
-  const out: unknown[] = [];
-  for (const e of c.measures.filter((m) => !skip.includes(m.kpi))) {
-    const a = measures.find((m) => m.kpi === e.kpi && m.breakdown === e.breakdown && m.group === e.group);
-    if (!a) {
-      out.push({ missing: e });
-      continue;
-    }
-    for (const f of FIELDS) {
-      const expected = (e as ExpectedMeasure)[f];
-      if (expected !== undefined && !same(a[f], expected)) out.push({ kpi: e.kpi, breakdown: e.breakdown, group: e.group, field: f, expected, actual: a[f] });
-    }
-  }
-  return out;
-}
 
 async function rawCounts(query: (text: string) => Promise<any[]> = (t) => sql(t)): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
@@ -81,13 +60,13 @@ describe('historical import', () => {
     for (const breakdown of [...new Set(c.measures.map((m) => m.breakdown))]) {
       const only = [...new Set(c.measures.filter((m) => m.breakdown === breakdown).map((m) => m.kpi))];
       const data = await gqlOk(
-        `query($p: PeriodInput!, $b: KpiBreakdown!, $o: [KpiKey!], $a: DateTime) { kpis(period: $p, breakdown: $b, only: $o, asOf: $a) { measures { ${MEASURE} } } }`,
+        `query($p: PeriodInput!, $b: KpiBreakdown!, $o: [KpiKey!], $a: DateTime) { kpis(period: $p, breakdown: $b, only: $o, asOf: $a) { measures { ${MEASURE_SELECTION} } } }`,
         { p: c.period, b: breakdown, o: only, a: c.asOf },
         revops,
       );
       measures.push(...data.kpis.measures);
     }
-    expect(mismatches(c, measures)).toEqual([]);
+    expect(measureMismatches(c, measures)).toEqual([]);
   });
 
   it('a dry run of the planted errors reports each one (row, field, rule) and writes nothing', async () => {
@@ -166,7 +145,7 @@ describe('historical import', () => {
           const only = [...new Set(kase.measures.filter((m) => m.breakdown === b).map((m) => m.kpi))];
           measures.push(...((await measureKpis(runner, ctx, period, b as never, only as never)) as unknown as Record<string, any>[]));
         }
-        expect({ case: kase.name, mismatches: mismatches(kase, measures, ['FOLLOW_UP_COMPLIANCE_STEPS', 'SLA_COMPLIANCE']) }).toEqual({ case: kase.name, mismatches: [] });
+        expect({ case: kase.name, mismatches: measureMismatches(kase, measures, ['FOLLOW_UP_COMPLIANCE_STEPS', 'SLA_COMPLIANCE']) }).toEqual({ case: kase.name, mismatches: [] });
       }
       const second = await runImport({ databaseUrl: url.toString(), paths: [NATIVE] });
       expect(second.totals).toMatchObject({ imported: 0, skipped: 203 });

@@ -1,12 +1,11 @@
 import { Client, Connection } from '@temporalio/client';
 import { KPI_KEYS, localDateOf, addLocalDays } from '../libs/domain/src';
 import { KPI_SNAPSHOT_SCHEDULE_ID } from '../libs/contracts/src';
-import { DEMO, eventually, gql, gqlOk, sql, stack, tokenFor } from './support/system';
+import { DEMO, eventually, gql, gqlOk, sql, stack, tokenFor, violationsOf } from './support/system';
 
 // The KPI API over HTTP: typed errors for bad input, who may change what, the attribution
 // lock, targets on the scorecard, snapshots (on demand and by the Temporal Schedule), CSV.
 
-const violationsOf = (r: { errors?: { extensions?: Record<string, any> }[] }) => r.errors?.[0]?.extensions?.violations as { field: string; rule: string }[] | undefined;
 
 describe('KPI API', () => {
   let revops: string;

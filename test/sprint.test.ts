@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { addLocalDays, localDateOf } from '../libs/domain/src';
-import { DEMO, eventually, gql, gqlOk, sql, tokenFor } from './support/system';
+import { DEMO, eventually, gql, gqlOk, sql, tokenFor, violationsOf } from './support/system';
 
 // The alignment sprint over GraphQL against the real runtime (Temporal, worker, database):
 // start it, M1 (baseline taken by the workflow, confirmed by RevOps) and M2/M3 (a stage
@@ -9,7 +9,6 @@ import { DEMO, eventually, gql, gqlOk, sql, tokenFor } from './support/system';
 const SPRINT = `id status rag progress { milestonesCompleted currentPhase }
   milestones { code status rag ownerId signOffs { role userId } linkedDefinitionId definitionStatus evidence }
   phases { phase closedAt } baseline { snapshotId measures { kpi value } } timeline { kind milestone }`;
-const violationsOf = (r: { errors?: { extensions?: Record<string, any> }[] }) => r.errors?.[0]?.extensions?.violations as { field: string; rule: string }[] | undefined;
 
 describe('alignment sprint', () => {
   let revops: string, cro: string, cmo: string, manager: string, marketing: string, rep: string;

@@ -32,6 +32,9 @@ export async function gql<T = Record<string, any>>(query: string, variables: Rec
   return (await res.json()) as GqlResult<T>;
 }
 
+/** The field violations of a BAD_USER_INPUT answer (first error), as the API names them. */
+export const violationsOf = (r: GqlResult) => r.errors?.[0]?.extensions?.violations as { field: string; rule: string; message: string }[] | undefined;
+
 /** Like gql, but fails the test with the server's message when there are errors. */
 export async function gqlOk<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
   const r = await gql<T>(query, variables, token);

@@ -16,7 +16,7 @@ import {
   sprintViewQuery,
   stageDefinitionActivatedSignal,
 } from '../../libs/contracts/src/sprint-workflow';
-import type { FieldViolation } from '../../libs/domain/src/field-violation';
+import { FieldViolation, isUuid } from '../../libs/domain/src/field-violation';
 import type { KpiKey } from '../../libs/domain/src/kpi/catalog';
 import { blueprintActions, KpiMeasureLike, sprintOutcome } from '../../libs/domain/src/sprint/outcome';
 import {
@@ -25,6 +25,9 @@ import {
   checkRecordReview,
   checkSignOff,
   SPRINT_PLAN,
+  SPRINT_ROLE_PERSON,
+  SPRINT_ROLES,
+  SprintRole,
   MilestoneCode,
   SPRINT_PHASES,
   sprintSchedule,
@@ -66,8 +69,7 @@ export async function sprintWorkflow(input: SprintInput): Promise<SprintView> {
   const plan = sprintSchedule(input.startDate, input.timeZone);
   const now = () => new Date();
   const iso = () => now().toISOString();
-  const ownerOf = (role: string) =>
-    ({ SPONSOR: input.people.sponsorId, SALES_LEADER: input.people.salesLeaderId, MARKETING_LEADER: input.people.marketingLeaderId, REVOPS_OWNER: input.people.revopsOwnerId })[role]!;
+  const ownerOf = (role: SprintRole) => input.people[SPRINT_ROLE_PERSON[role]];
 
   const v: SprintView = {
     sprintId: input.sprintId,
@@ -225,7 +227,7 @@ export async function sprintWorkflow(input: SprintInput): Promise<SprintView> {
     },
     {
       validator: ({ actor, definitionId }) => {
-        if (typeof definitionId !== 'string' || !/^[0-9a-f-]{36}$/i.test(definitionId)) refuse(ErrorCode.BAD_USER_INPUT, { field: 'definitionId', rule: 'UUID', message: 'must be a UUID' });
+        if (typeof definitionId !== 'string' || !isUuid(definitionId)) refuse(ErrorCode.BAD_USER_INPUT, { field: 'definitionId', rule: 'UUID', message: 'must be a UUID' });
         checkOwnerWork(checkCompleteMilestone(state(), 'M2', actor.id));
       },
     },
@@ -245,7 +247,7 @@ export async function sprintWorkflow(input: SprintInput): Promise<SprintView> {
     },
     {
       validator: ({ actor, leadIds }) => {
-        if (leadIds !== undefined && (!Array.isArray(leadIds) || leadIds.length > 200 || leadIds.some((id) => !/^[0-9a-f-]{36}$/i.test(id)))) {
+        if (leadIds !== undefined && (!Array.isArray(leadIds) || leadIds.length > 200 || leadIds.some((id) => !isUuid(id)))) {
           refuse(ErrorCode.BAD_USER_INPUT, { field: 'leadIds', rule: 'UUIDS', message: 'at most 200 lead ids (UUIDs)' });
         }
         checkOwnerWork(checkCompleteMilestone(state(), 'M4', actor.id));
@@ -270,7 +272,7 @@ export async function sprintWorkflow(input: SprintInput): Promise<SprintView> {
     },
     {
       validator: ({ actor, reviewId, decisions, actionItems }) => {
-        if (typeof reviewId !== 'string' || !/^[0-9a-f-]{36}$/i.test(reviewId)) refuse(ErrorCode.BAD_USER_INPUT, { field: 'reviewId', rule: 'UUID', message: 'must be a UUID' });
+        if (typeof reviewId !== 'string' || !isUuid(reviewId)) refuse(ErrorCode.BAD_USER_INPUT, { field: 'reviewId', rule: 'UUID', message: 'must be a UUID' });
         if (!Array.isArray(decisions) || decisions.length === 0 || decisions.some((d) => typeof d !== 'string' || d.trim().length === 0 || d.length > 2000)) {
           refuse(ErrorCode.BAD_USER_INPUT, { field: 'decisions', rule: 'NON_EMPTY', message: 'a review records at least one decision (each 1-2000 characters)' });
         }
@@ -304,7 +306,7 @@ export async function sprintWorkflow(input: SprintInput): Promise<SprintView> {
   // ---------------------------------------------------------------- the program
   log('SPRINT_STARTED', `Sprint "${input.name}" starts ${input.startDate} (${input.timeZone})`);
   await project();
-  for (const role of ['SPONSOR', 'SALES_LEADER', 'MARKETING_LEADER', 'REVOPS_OWNER']) {
+  for (const role of SPRINT_ROLES) {
     await notify('started', ownerOf(role), 'SPRINT_STARTED', { role, startDate: input.startDate });
   }
 

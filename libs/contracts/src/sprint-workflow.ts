@@ -77,13 +77,8 @@ export interface SprintTimelineEntry {
   milestone: MilestoneCode | null;
 }
 
-export interface SprintView {
-  sprintId: string;
-  name: string;
-  startDate: string;
-  timeZone: string;
-  people: SprintPeople;
-  target: SprintTarget;
+/** The sprint as its workflow holds it: the input it started with, and where it stands. */
+export interface SprintView extends SprintInput {
   status: 'RUNNING' | 'FINISHED';
   /** Increases with every change: the read model keeps the highest. */
   revision: number;

@@ -24,3 +24,10 @@ export class DomainRuleError extends Error {
 export function violation(field: string, rule: string, message: string): FieldViolation {
   return { field, rule, message };
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids are UUIDs (any version); the one check API, workflows and rules share. */
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}

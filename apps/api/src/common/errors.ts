@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { ErrorCode, FieldViolation } from '../../../../libs/contracts/src';
+import { isUuid } from '../../../../libs/domain/src/field-violation';
 
 /**
  * Typed GraphQL errors: `extensions.code` is one of the contract's ErrorCode values;
@@ -19,9 +20,7 @@ export const notFound = (what: string, id: string) => domainError(ErrorCode.NOT_
 export const forbidden = (message: string) => domainError(ErrorCode.FORBIDDEN, message);
 export const unauthenticated = (message = 'Authentication required: send Authorization: Bearer <token>') => domainError(ErrorCode.UNAUTHENTICATED, message);
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Ids are UUIDs; anything else is a typed input error rather than a database error. */
 export function assertUuid(field: string, value: string): void {
-  if (!UUID.test(value)) throw badInput([{ field, rule: 'isUuid', message: 'must be a UUID' }]);
+  if (!isUuid(value)) throw badInput([{ field, rule: 'isUuid', message: 'must be a UUID' }]);
 }

@@ -1,5 +1,5 @@
 import { Args, Float, GraphQLISODateTime, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { KpiBreakdown as Breakdown, KpiKey as Key, KpiMeasure } from '../../../../libs/domain/src';
+import { isUuid, KpiBreakdown as Breakdown, KpiKey as Key, KpiMeasure } from '../../../../libs/domain/src';
 import type { Principal } from '../auth/auth.types';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { HUMAN_ROLES, Roles } from '../auth/roles.decorator';
@@ -29,6 +29,7 @@ import {
   SnapshotTrigger,
   TargetDirection,
 } from './dto/kpi.types';
+import type { Scorecard } from '../../../../libs/persistence/src/kpi/kpi-engine';
 import { KpisService } from './kpis.service';
 
 const ADMINS = ['REVOPS', 'ADMIN'] as const;
@@ -76,11 +77,7 @@ export class KpisResolver {
   @Roles(...HUMAN_ROLES)
   async scorecard(@Args('period') period: PeriodInput, @Args('asOf', AS_OF) asOf?: Date | null) {
     const card = await this.kpisService.scorecard(period, asOf);
-    return {
-      period: card.period,
-      overall: card.overall,
-      rows: card.rows.map((r) => ({ kpi: r.kpi, label: r.label, unit: r.measure.unit, value: r.measure.value, target: r.target?.target ?? null, direction: r.target?.direction ?? null, status: r.status, measure: r.measure })),
-    };
+    return { period: card.period, overall: card.overall, rows: card.rows.map(toScorecardRow) };
   }
 
   @Query(() => FunnelType, { description: 'Stage-to-stage conversion and time in stage of the leads that entered each stage in the period.' })
@@ -199,7 +196,7 @@ export class KpisResolver {
   @Query(() => KpiSnapshotType)
   @Roles(...HUMAN_ROLES)
   async kpiSnapshot(@Args('id', { type: () => ID }) id: string) {
-    const s = /^[0-9a-f-]{36}$/i.test(id) ? await this.kpisService.snapshot(id) : null;
+    const s = isUuid(id) ? await this.kpisService.snapshot(id) : null;
     if (!s) throw notFound('KPI snapshot', id);
     return toSnapshotType(s);
   }
@@ -224,7 +221,7 @@ export class KpisResolver {
       case 'SCORECARD': {
         const card = await this.kpisService.scorecard(p, asOf);
         columns = cols('kpi', 'label', 'unit', 'value', 'target', 'direction', 'status', 'numerator', 'denominator', 'pending');
-        rows = card.rows.map((r) => ({ kpi: r.kpi, label: r.label, unit: r.measure.unit, value: r.measure.value, target: r.target?.target, direction: r.target?.direction, status: r.status, numerator: r.measure.numerator, denominator: r.measure.denominator, pending: r.measure.pending }));
+        rows = card.rows.map((r) => ({ ...toScorecardRow(r), numerator: r.measure.numerator, denominator: r.measure.denominator, pending: r.measure.pending }));
         break;
       }
       case 'FUNNEL':
@@ -259,6 +256,11 @@ export class KpisResolver {
     const stamp = period ? `${period.from}_${period.to}` : new Date().toISOString().slice(0, 10);
     return { filename: `baton-${report.toLowerCase().replace(/_/g, '-')}-${stamp}.csv`, contentType: 'text/csv; charset=utf-8', rows: rows.length, content: toCsv(columns, rows) };
   }
+}
+
+/** A scorecard row as the API shows it (and the CSV export writes it). */
+function toScorecardRow(r: Scorecard['rows'][number]) {
+  return { kpi: r.kpi, label: r.label, unit: r.measure.unit, value: r.measure.value, target: r.target?.target ?? null, direction: r.target?.direction ?? null, status: r.status, measure: r.measure };
 }
 
 function toSnapshotType(s: Awaited<ReturnType<KpisService['takeSnapshot']>>) {

@@ -28,7 +28,6 @@ import {
   measureKpis,
   ResolvedPeriod,
   resolvePeriod,
-  revenueTargetOf,
   scorecard,
   Scorecard,
   SnapshotTrigger,
@@ -63,7 +62,8 @@ async function typed<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-const day = (d: unknown) => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d).slice(0, 10));
+/** Local dates come back as text: a `date` parsed into a JS Date would shift with the server's zone. */
+const CHOICE_COLUMNS = `*, period_from::text AS from_date, period_to::text AS to_date`;
 
 /**
  * The shared KPIs over GraphQL: one reporting time zone, one set of definitions
@@ -205,16 +205,16 @@ export class KpisService {
 
   private toChoice(r: any): AttributionChoice {
     const locksAt = new Date(r.locks_at);
-    return { from: day(r.period_from), to: day(r.period_to), model: r.model, locksAt, locked: Date.now() >= locksAt.getTime(), chosenBy: r.chosen_by, chosenAt: new Date(r.chosen_at) };
+    return { from: r.from_date, to: r.to_date, model: r.model, locksAt, locked: Date.now() >= locksAt.getTime(), chosenBy: r.chosen_by, chosenAt: new Date(r.chosen_at) };
   }
 
   async choiceCovering(localDate: string): Promise<AttributionChoice | null> {
-    const [r] = await this.db.query(`SELECT * FROM attribution_model_choice WHERE period_from <= $1::date AND period_to >= $1::date`, [localDate]);
+    const [r] = await this.db.query(`SELECT ${CHOICE_COLUMNS} FROM attribution_model_choice WHERE period_from <= $1::date AND period_to >= $1::date`, [localDate]);
     return r ? this.toChoice(r) : null;
   }
 
   async attributionChoices(): Promise<AttributionChoice[]> {
-    const rows = await this.db.query(`SELECT * FROM attribution_model_choice ORDER BY period_from DESC`);
+    const rows = await this.db.query(`SELECT ${CHOICE_COLUMNS} FROM attribution_model_choice ORDER BY period_from DESC`);
     return rows.map((r: any) => this.toChoice(r));
   }
 
@@ -228,7 +228,7 @@ export class KpisService {
     return this.db.transaction(async (tx) => {
       // Serialise choices: overlap and lock checks must see every other choice.
       await tx.query(`LOCK TABLE attribution_model_choice IN SHARE ROW EXCLUSIVE MODE`);
-      const overlapping = await tx.query(`SELECT * FROM attribution_model_choice WHERE period_from <= $2::date AND period_to >= $1::date`, [period.from, period.to]);
+      const overlapping = await tx.query(`SELECT ${CHOICE_COLUMNS} FROM attribution_model_choice WHERE period_from <= $2::date AND period_to >= $1::date`, [period.from, period.to]);
       const now = new Date();
       for (const r of overlapping) {
         const existing = this.toChoice(r);
@@ -246,7 +246,7 @@ export class KpisService {
          ON CONFLICT (period_from) DO UPDATE SET model = EXCLUDED.model, chosen_by = EXCLUDED.chosen_by, chosen_at = now()`,
         [period.from, period.to, model, period.start, p.userId],
       );
-      const [row] = await tx.query(`SELECT * FROM attribution_model_choice WHERE period_from = $1`, [period.from]);
+      const [row] = await tx.query(`SELECT ${CHOICE_COLUMNS} FROM attribution_model_choice WHERE period_from = $1`, [period.from]);
       return this.toChoice(row);
     });
   }
@@ -270,8 +270,10 @@ export class KpisService {
   // ------------------------------------------------------------------ stack & leaks
   async kpiStack(input: PeriodArgs, asOf?: Date | null) {
     const { ctx, period } = await this.period(input, asOf);
-    const [card, revenueGoal] = await Promise.all([scorecard(this.db, ctx, period), revenueTargetOf(this.db, period)]);
+    const card = await scorecard(this.db, ctx, period);
     const m = (k: KpiKey) => card.rows.find((r) => r.kpi === k)!;
+    // Coverage is open pipeline over the period's revenue goal: its denominator is the goal.
+    const revenueGoal = m('PIPELINE_COVERAGE').measure.denominator;
     const execution: KpiKey[] = ['SPEED_TO_LEAD_HOT', 'ACCEPTANCE_RATE', 'FOLLOW_UP_COMPLIANCE_STEPS', 'FOLLOW_UP_COMPLIANCE_LEADS', 'SLA_COMPLIANCE', 'DATA_COMPLETENESS'];
     const stack = kpiStack({
       revenueGoal,

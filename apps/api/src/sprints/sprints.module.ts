@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { KpisModule } from '../kpis/kpis.module';
 import { SprintsResolver } from './sprints.resolver';
 import { SprintsService } from './sprints.service';
 
-@Module({ providers: [SprintsResolver, SprintsService], exports: [SprintsService] })
+@Module({ imports: [KpisModule], providers: [SprintsResolver, SprintsService], exports: [SprintsService] })
 export class SprintsModule {}

@@ -26,15 +26,17 @@ import {
   SprintPeople,
   SprintPhase,
   SprintRole,
+  SPRINT_ROLE_PERSON,
+  SPRINT_ROLES,
   sprintSchedule,
   sprintStatus,
   validateSprintInput,
   violation,
 } from '../../../../libs/domain/src';
-import { loadKpiContext, resolvePeriod } from '../../../../libs/persistence/src/kpi/kpi-engine';
 import type { Principal } from '../auth/auth.types';
 import { assertUuid, badInput, domainError, forbidden, notFound } from '../common/errors';
 import { toGraphQLError } from '../common/workflow-errors';
+import { KpisService } from '../kpis/kpis.service';
 import { StartSprintInput } from './dto/sprint.types';
 
 /** Which app roles may hold each sprint role. */
@@ -44,7 +46,6 @@ const ROLE_ELIGIBILITY: Record<SprintRole, string[]> = {
   MARKETING_LEADER: ['MARKETING', 'EXECUTIVE'],
   REVOPS_OWNER: ['REVOPS'],
 };
-const PERSON_FIELD: Record<SprintRole, keyof SprintPeople> = { SPONSOR: 'sponsorId', SALES_LEADER: 'salesLeaderId', MARKETING_LEADER: 'marketingLeaderId', REVOPS_OWNER: 'revopsOwnerId' };
 
 /**
  * The alignment sprint over GraphQL: starting one, its commands (updates of the sprint
@@ -53,10 +54,14 @@ const PERSON_FIELD: Record<SprintRole, keyof SprintPeople> = { SPONSOR: 'sponsor
  */
 @Injectable()
 export class SprintsService {
-  constructor(@InjectDataSource() private readonly db: DataSource, @Inject(Client) private readonly temporal: Client) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(Client) private readonly temporal: Client,
+    private readonly kpis: KpisService,
+  ) {}
 
   async start(p: Principal, input: StartSprintInput): Promise<string> {
-    const ctx = await loadKpiContext(this.db);
+    const ctx = await this.kpis.context();
     const timeZone = input.timeZone ?? ctx.timeZone;
     const people: SprintPeople = { sponsorId: input.sponsorId, salesLeaderId: input.salesLeaderId, marketingLeaderId: input.marketingLeaderId, revopsOwnerId: input.revopsOwnerId };
     const today = localDateOf(new Date(), isValidTimeZone(timeZone) ? timeZone : 'UTC');
@@ -66,8 +71,8 @@ export class SprintsService {
     if (violations.length) throw badInput(violations);
     // The named people must be active users who can hold the role.
     const users = await this.db.query(`SELECT id, role, active FROM app_user WHERE id = ANY($1::uuid[])`, [Object.values(people)]);
-    const roleViolations = (Object.keys(PERSON_FIELD) as SprintRole[]).flatMap((role) => {
-      const field = PERSON_FIELD[role];
+    const roleViolations = SPRINT_ROLES.flatMap((role) => {
+      const field = SPRINT_ROLE_PERSON[role];
       const user = users.find((u: { id: string }) => u.id === people[field]);
       if (!user || !user.active) return [violation(field, 'ACTIVE_USER', `no active user ${people[field]}`)];
       if (!ROLE_ELIGIBILITY[role].includes(user.role)) return [violation(field, 'ELIGIBLE_ROLE', `the ${role.toLowerCase().replace('_', ' ')} must be ${ROLE_ELIGIBILITY[role].join(' or ')}; this user is ${user.role}`)];
@@ -226,13 +231,7 @@ export class SprintsService {
   }
 
   async salesFeedbackReport(period: { from: string; to: string }) {
-    const ctx = await loadKpiContext(this.db);
-    let w;
-    try {
-      w = resolvePeriod(period, ctx.timeZone);
-    } catch (e) {
-      throw badInput([...((e as { violations?: never[] }).violations ?? [])]);
-    }
+    const { period: w } = await this.kpis.period(period);
     const [feedback, reasons, latest] = await Promise.all([
       this.db.query(`SELECT kind, code, count(*) AS n FROM sales_feedback WHERE recorded_at >= $1 AND recorded_at < $2 GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`, [w.start, w.end]),
       this.db.query(`SELECT status AS kind, COALESCE(close_reason, 'UNSPECIFIED') AS code, count(*) AS n FROM opportunity WHERE status IN ('WON','LOST') AND closed_at >= $1 AND closed_at < $2 GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`, [w.start, w.end]),

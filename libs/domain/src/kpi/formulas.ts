@@ -259,7 +259,11 @@ export function leadToOpportunityRate(mqls: readonly MqlRecord[], reached: reado
   return cohortConversion(mqls, reached, 'OPPORTUNITY', period, asOf);
 }
 
-/** Of the period's MQLs (not after `asOf`), the share with every required field at handoff. */
+/**
+ * Of the records in the period (not after `asOf`), the share with every required field at
+ * handoff. The KPI (docs/kpis.md) passes one record per lead: its first handoff in the period
+ * that met the triggers (outcome MQL or INCOMPLETE); live MQLs are always complete.
+ */
 export function dataCompleteness(mqls: readonly MqlRecord[], period: Period, asOf: Date): CohortResult {
   const { start, end } = periodBounds(period);
   const asOfMs = instantMs(asOf, 'asOf');

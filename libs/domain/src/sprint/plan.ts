@@ -10,7 +10,7 @@
  * the next local midnight in the sprint's time zone, so "due on day d" means "due at the
  * local midnight that opens day d + 1".
  */
-import { DomainRuleError, FieldViolation, violation } from '../field-violation';
+import { DomainRuleError, FieldViolation, isUuid, violation } from '../field-violation';
 import { KPI_KEYS } from '../kpi/catalog';
 import { addLocalDays, isLocalDate, isValidTimeZone, LocalDate, localDaysBetween, parseInstant, zonedTimeToInstant } from '../time-zone';
 
@@ -311,12 +311,6 @@ export const SPRINT_NAME_MAX_LENGTH = 200;
 export const SPRINT_MAX_TARGET_CHANGE_PCT = 500;
 /** How many days before today a sprint may still start (a sprint entered late). */
 export const SPRINT_START_GRACE_DAYS = 7;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
-}
 
 /**
  * Every rule the input of a new sprint breaks (empty = valid). `today` is the local date in

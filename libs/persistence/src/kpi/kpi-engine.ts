@@ -1,10 +1,9 @@
-import { DomainRuleError, FieldViolation, violation } from '../../../domain/src/field-violation';
+import { DomainRuleError, violation } from '../../../domain/src/field-violation';
 import { KPI_CATALOG, KPI_KEYS, KpiBreakdown, KpiKey, KpiMeasure, MAX_PERIOD_DAYS } from '../../../domain/src/kpi/catalog';
 import { defaultKpiTargets, KpiTargetSetting, proratedRevenueTarget } from '../../../domain/src/kpi/target-rules';
 import { RagStatus, ragStatus } from '../../../domain/src/kpi/targets';
-import { reportingPeriod } from '../../../domain/src/kpi/period';
+import { reportingPeriod, validatePeriod } from '../../../domain/src/kpi/period';
 import { SizeBand, StageDefinitionContent } from '../../../domain/src/stage-definition';
-import { isLocalDate } from '../../../domain/src/time-zone';
 import { findLeaks, Leak, STAGE_STALL_ALLOWANCE_HOURS, STALL_STAGES } from '../../../domain/src/kpi/leaks';
 import { localDateOf } from '../../../domain/src/time-zone';
 import { computeKpis, KpiWindow, SqlRunner } from './kpi-queries';
@@ -58,27 +57,25 @@ export async function loadKpiContext(db: SqlRunner): Promise<KpiContext> {
   };
 }
 
-const DAY_MS = 86_400_000;
-
 /**
  * The period `from`..`to` (local dates, both included) in the organisation's time zone, with
- * its as-of (default now). Errors name `period.from`, `period.to`, `period` or `asOf`.
+ * its as-of (default now): libs/domain reportingPeriod and validatePeriod, with the fields
+ * named as the API takes them (`period.from`, `period.to`, `period`, `asOf`).
  */
 export function resolvePeriod(input: { from: string; to: string }, timeZone: string, asOf: Date = new Date(), maxDays = MAX_PERIOD_DAYS): ResolvedPeriod {
-  const violations: FieldViolation[] = [];
-  if (!isLocalDate(input?.from)) violations.push(violation('period.from', 'LOCAL_DATE', `'${String(input?.from)}' is not a valid YYYY-MM-DD date`));
-  if (!isLocalDate(input?.to)) violations.push(violation('period.to', 'LOCAL_DATE', `'${String(input?.to)}' is not a valid YYYY-MM-DD date`));
-  if (!(asOf instanceof Date) || Number.isNaN(asOf.getTime())) violations.push(violation('asOf', 'INSTANT', 'asOf must be a valid instant'));
-  if (violations.length === 0 && input.to < input.from) {
-    violations.push(violation('period.to', 'NOT_BEFORE_FROM', `the period ends on ${input.to}, before it starts on ${input.from}`));
+  if (!(asOf instanceof Date) || Number.isNaN(asOf.getTime())) {
+    throw new DomainRuleError('INVALID_PERIOD', 'asOf must be a valid instant', [violation('asOf', 'INSTANT', 'asOf must be a valid instant')]);
   }
-  if (violations.length === 0) {
-    const days = (Date.parse(`${input.to}T00:00:00Z`) - Date.parse(`${input.from}T00:00:00Z`)) / DAY_MS + 1;
-    if (days > maxDays) violations.push(violation('period', 'MAX_DAYS', `the period covers ${days} days; at most ${maxDays} are allowed`));
+  let bounds;
+  try {
+    bounds = reportingPeriod(input?.from, input?.to, timeZone);
+  } catch (e) {
+    if (!(e instanceof DomainRuleError)) throw e;
+    throw new DomainRuleError(e.code, e.message, e.violations.map((v) => (v.field === 'from' || v.field === 'to' ? { ...v, field: `period.${v.field}` } : v)));
   }
-  if (violations.length > 0) throw new DomainRuleError('INVALID_PERIOD', 'the reporting period is invalid', violations);
-  const { start, end } = reportingPeriod(input.from, input.to, timeZone);
-  return { from: input.from, to: input.to, timeZone, start, end, asOf };
+  const tooLong = validatePeriod(bounds, maxDays, 'period');
+  if (tooLong.length > 0) throw new DomainRuleError('INVALID_PERIOD', 'the reporting period is invalid', tooLong);
+  return { from: input.from, to: input.to, timeZone, start: bounds.start, end: bounds.end, asOf };
 }
 
 /** The breakdowns a KPI supports (KPI_CATALOG); anything else names `breakdown`. */
@@ -160,10 +157,12 @@ export interface KpiSnapshotRecord {
   createdAt: Date;
 }
 
+/** Local dates come back as text: a `date` parsed into a JS Date would shift with the server's zone. */
+const SNAPSHOT_COLUMNS = `*, period_from::text AS from_date, period_to::text AS to_date`;
+
 function toSnapshot(r: Record<string, any>): KpiSnapshotRecord {
-  const day = (d: unknown) => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d).slice(0, 10));
   return {
-    id: r.id, trigger: r.trigger, from: day(r.period_from), to: day(r.period_to), timeZone: r.time_zone,
+    id: r.id, trigger: r.trigger, from: r.from_date, to: r.to_date, timeZone: r.time_zone,
     start: new Date(r.period_start), end: new Date(r.period_end), asOf: new Date(r.as_of), takenBy: r.taken_by,
     measures: r.measures, createdAt: new Date(r.created_at),
   };
@@ -174,7 +173,7 @@ function toSnapshot(r: Record<string, any>): KpiSnapshotRecord {
  * or repeated snapshot (the daily schedule, an activity retry) return the first one.
  */
 export async function takeKpiSnapshot(db: SqlRunner, input: { period: { from: string; to: string }; asOf?: Date; trigger: SnapshotTrigger; takenBy: string; dedupeKey: string }): Promise<KpiSnapshotRecord> {
-  const [existing] = await db.query(`SELECT * FROM kpi_snapshot WHERE dedupe_key = $1`, [input.dedupeKey]);
+  const [existing] = await db.query(`SELECT ${SNAPSHOT_COLUMNS} FROM kpi_snapshot WHERE dedupe_key = $1`, [input.dedupeKey]);
   if (existing) return toSnapshot(existing);
   const ctx = await loadKpiContext(db);
   const period = resolvePeriod(input.period, ctx.timeZone, input.asOf ?? new Date());
@@ -184,18 +183,18 @@ export async function takeKpiSnapshot(db: SqlRunner, input: { period: { from: st
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (dedupe_key) DO NOTHING`,
     [input.dedupeKey, input.trigger, period.start, period.end, period.from, period.to, period.timeZone, period.asOf, input.takenBy, JSON.stringify(measures)],
   );
-  const [row] = await db.query(`SELECT * FROM kpi_snapshot WHERE dedupe_key = $1`, [input.dedupeKey]);
+  const [row] = await db.query(`SELECT ${SNAPSHOT_COLUMNS} FROM kpi_snapshot WHERE dedupe_key = $1`, [input.dedupeKey]);
   return toSnapshot(row);
 }
 
 export async function getKpiSnapshot(db: SqlRunner, id: string): Promise<KpiSnapshotRecord | null> {
-  const [row] = await db.query(`SELECT * FROM kpi_snapshot WHERE id = $1`, [id]);
+  const [row] = await db.query(`SELECT ${SNAPSHOT_COLUMNS} FROM kpi_snapshot WHERE id = $1`, [id]);
   return row ? toSnapshot(row) : null;
 }
 
 export async function listKpiSnapshots(db: SqlRunner, filter: { trigger?: SnapshotTrigger; limit: number }): Promise<KpiSnapshotRecord[]> {
   const rows = await db.query(
-    `SELECT * FROM kpi_snapshot WHERE ($1::text IS NULL OR trigger = $1) ORDER BY as_of DESC, created_at DESC LIMIT $2`,
+    `SELECT ${SNAPSHOT_COLUMNS} FROM kpi_snapshot WHERE ($1::text IS NULL OR trigger = $1) ORDER BY as_of DESC, created_at DESC LIMIT $2`,
     [filter.trigger ?? null, filter.limit],
   );
   return rows.map(toSnapshot);
