@@ -6,7 +6,10 @@ export interface LeadWorkflowInput {
   leadId: string;
   /** ISO instant of the first touch (the capture). */
   capturedAt: string;
-  /** Carried across continue-as-new. Cycle n+1 starts when a recycled lead returns to nurture. */
+  /**
+   * Carried across continue-as-new. Cycle n+1 starts when a recycled lead returns to nurture.
+   * Beside `adopted` it only keeps the imported lead's cycle and recycle count (the stage is `adopted.stage`).
+   */
   carried?: CarriedLeadState;
   /**
    * A lead whose imported history is still open (docs/import.md): the workflow starts where
@@ -15,14 +18,33 @@ export interface LeadWorkflowInput {
   adopted?: AdoptedLeadState;
 }
 
-/** An MQL routed to an owner who has not accepted or rejected it yet, as the import found it. */
+/**
+ * An imported lead whose lifecycle is still open, where the import found it: an MQL routed to
+ * an owner who has not decided yet, a SAL in its follow-up cadence, or an open opportunity.
+ * Pass `carried` beside it so the cycle and recycle count of earlier cycles are kept.
+ */
 export interface AdoptedLeadState {
-  stage: 'MQL';
+  stage: 'MQL' | 'SAL' | 'OPPORTUNITY';
   ownerId: string;
   /** ISO instant of the routing: the SLA clocks run from it in the owner's business hours. */
   routedAt: string;
   hot: boolean;
   demoRequest: boolean;
+  /** SAL and OPPORTUNITY: when the owner accepted; the cadence is planned from it in the owner's calendar. */
+  acceptedAt?: string;
+  /** The imported sales touches since the routing, oldest first: they settle the first-touch clock and fill the cadence. */
+  touches?: AdoptedTouch[];
+  /** OPPORTUNITY: the open opportunity whose close ends the lifecycle. */
+  opportunityId?: string;
+}
+
+export interface AdoptedTouch {
+  /** The `touch` row's id (the cadence step links to it). */
+  id: string;
+  channel: string;
+  outcome: string;
+  occurredAt: string;
+  loggedAt: string;
 }
 
 export interface CarriedLeadState {

@@ -4,6 +4,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client } from 'pg';
+import type { AdoptedTouch } from '../../../contracts/src/lead-workflow';
 import type { BusinessCalendar } from '../../../domain/src/business-hours';
 import { DEFAULT_STAGE_DEFINITION_V1, StageDefinitionContent } from '../../../domain/src/stage-definition';
 import {
@@ -54,6 +55,8 @@ export interface ImportOptions {
   batchSize?: number;
   /** Rejections kept in the returned summary (all are stored in import_rejection). */
   keepRejections?: number;
+  /** Leads whose history stays in memory between batches (default 20,000); others are reloaded when a row needs them. */
+  cacheLeads?: number;
   /** "Now" for clocks still running at import time (default: the wall clock). */
   now?: Date;
   onProgress?: (p: { file: string; rows: number; rowsPerSecond: number }) => void;
@@ -69,14 +72,23 @@ export interface ImportOptions {
 export interface AdoptionCandidate {
   leadId: string;
   capturedAt: string;
-  /** ROUTED_MQL: routed, not accepted or rejected yet. RECYCLED: back in nurture until reengageAt. */
-  kind: 'ROUTED_MQL' | 'RECYCLED';
+  /**
+   * ROUTED_MQL: routed, not accepted or rejected yet. SAL: accepted, in its follow-up cadence.
+   * OPPORTUNITY: its opportunity is still open. RECYCLED: back in nurture until reengageAt.
+   */
+  kind: 'ROUTED_MQL' | 'SAL' | 'OPPORTUNITY' | 'RECYCLED';
   ownerId: string | null;
   routedAt: string | null;
   hot: boolean;
   demoRequest: boolean;
   recycleCount: number;
   reengageAt: string | null;
+  /** SAL and OPPORTUNITY: the acceptance instant. */
+  acceptedAt: string | null;
+  /** The owner's imported touches since the routing, oldest first. */
+  touches: AdoptedTouch[];
+  /** OPPORTUNITY: the open opportunity. */
+  opportunityId: string | null;
 }
 
 export interface ImportRejection {
@@ -102,7 +114,7 @@ export interface ImportSummary {
   dryRun: boolean;
   files: ImportFileCounts[];
   totals: { read: number; imported: number; skipped: number; rejected: number };
-  /** Open imported leads: adopted by a live workflow, already running, or in a stage not adopted yet (SAL and later). */
+  /** Open imported leads: adopted by a live workflow, already running, or not adoptable as they are (see adoptOpenLeads). */
   adoption?: { candidates: number; started: number; alreadyRunning: number; notAdopted: number };
   rejections: ImportRejection[];
   elapsedMs: number;
@@ -123,7 +135,8 @@ interface LeadState {
   id: string;
   stages: StageEntry[];
   transitionKeys: Set<string>;
-  routings: { at: number; rep: string | null }[];
+  /** `imported`: written by an import (its historical clocks are the import's to derive). */
+  routings: { at: number; rep: string | null; imported?: boolean }[];
   touches: { at: number; rep: string }[];
   touchKeys: Set<string>;
   handoffs: { at: number; hot: boolean; demo: boolean }[];
@@ -131,7 +144,6 @@ interface LeadState {
   eventKeys: Set<string>;
   owners: { at: number; owner: string | null }[];
   baseOwner: string | null;
-  newRoutings: number[];
 }
 
 interface InputFile {
@@ -269,6 +281,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   const dryRun = !!opts.dryRun;
   const batchSize = opts.batchSize ?? 1000;
   const keep = opts.keepRejections ?? 1000;
+  const cacheLeads = opts.cacheLeads ?? 20_000;
   const now = opts.now ?? new Date();
   const db = new Client({ connectionString: opts.databaseUrl });
   await db.connect();
@@ -300,6 +313,9 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     const bulk = true;
     const DEFER = `SELECT set_config('baton.defer_kpi_facts', 'on', true)`;
 
+    // Keyed by job: the embedded database serves every connection from one session, so its temp tables are shared.
+    await db.query(`CREATE TEMP TABLE IF NOT EXISTS import_file_key (job uuid NOT NULL, file int NOT NULL, key text NOT NULL, row_number int NOT NULL, PRIMARY KEY (job, file, key))`);
+
     const users = new Map<string, User>();
     for (const u of (
       await db.query(`SELECT u.id, lower(u.email) AS email, u.role, u.calendar, COALESCE(u.manager_id, t.manager_id) AS manager_id FROM app_user u LEFT JOIN team t ON t.id = u.team_id WHERE u.active`)
@@ -312,7 +328,6 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     // ------------------------------------------------------------------ leads and their history
     const leads = new Map<string, LeadState>();
     const missing = new Set<string>();
-    const dirty = new Set<string>();
     const newLead = (id: string, createdAt: number | null, owner: string | null = null): LeadState => ({
       id,
       stages: createdAt === null ? [] : [{ at: createdAt, stage: 'FIRST_TOUCH' }],
@@ -325,21 +340,12 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
       eventKeys: new Set(),
       owners: [],
       baseOwner: owner,
-      newRoutings: [],
     });
-    async function ensureLeads(emails: string[]): Promise<void> {
-      const want = [...new Set(emails)].filter((e) => !leads.has(e) && !missing.has(e));
-      if (!want.length) return;
-      // Natural key: the e-mail (Baton stores them lower-case); an index lookup, not a scan.
-      const found = (await db.query(`SELECT id, lower(email) AS email, owner_id FROM lead WHERE email = ANY($1::text[])`, [want])).rows;
+    /** Loads what the database already holds of these leads: the history a new row must fit. */
+    async function loadHistories(found: { id: string; owner_id: string | null }[]): Promise<Map<string, LeadState>> {
       const byId = new Map<string, LeadState>();
-      for (const l of found) {
-        const s = newLead(l.id, null, l.owner_id);
-        leads.set(l.email, s);
-        byId.set(l.id, s);
-      }
-      for (const e of want) if (!leads.has(e)) missing.add(e);
-      if (!byId.size) return;
+      for (const l of found) byId.set(l.id, newLead(l.id, null, l.owner_id));
+      if (!byId.size) return byId;
       const ids = [...byId.keys()];
       for (const t of (await db.query(`SELECT lead_id, from_stage, to_stage, occurred_at, details FROM stage_transition WHERE lead_id = ANY($1::uuid[]) ORDER BY occurred_at, id`, [ids])).rows) {
         const s = byId.get(t.lead_id)!;
@@ -349,10 +355,10 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
         else if (t.details && 'toOwnerId' in t.details) s.owners.push({ at, owner: t.details.toOwnerId ?? null });
         if (t.to_stage === 'RECYCLED') s.owners.push({ at, owner: null });
       }
-      for (const r of (await db.query(`SELECT lead_id, rep_id, decided_at FROM routing_decision WHERE lead_id = ANY($1::uuid[])`, [ids])).rows) {
+      for (const r of (await db.query(`SELECT lead_id, rep_id, decided_at, step_key LIKE 'import:%' AS imported FROM routing_decision WHERE lead_id = ANY($1::uuid[])`, [ids])).rows) {
         const s = byId.get(r.lead_id)!;
         const at = new Date(r.decided_at).getTime();
-        s.routings.push({ at, rep: r.rep_id });
+        s.routings.push({ at, rep: r.rep_id, imported: r.imported });
         s.owners.push({ at, owner: r.rep_id });
       }
       for (const t of (await db.query(`SELECT lead_id, rep_id, occurred_at FROM touch WHERE lead_id = ANY($1::uuid[])`, [ids])).rows) {
@@ -367,6 +373,37 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
       for (const s of byId.values()) {
         for (const list of [s.routings, s.touches, s.handoffs, s.owners] as { at: number }[][]) list.sort((a, b) => a.at - b.at);
       }
+      return byId;
+    }
+    /** Makes the batch's people present in `leads` (most recently used last), loading them when needed. */
+    async function ensureLeads(emails: string[]): Promise<void> {
+      const want: string[] = [];
+      for (const e of new Set(emails)) {
+        const hit = leads.get(e);
+        if (hit) {
+          leads.delete(e);
+          leads.set(e, hit);
+        } else if (!missing.has(e)) want.push(e);
+      }
+      if (!want.length) return;
+      // Natural key: the e-mail (Baton stores them lower-case); an index lookup, not a scan.
+      const found = (await db.query(`SELECT id, lower(email) AS email, owner_id FROM lead WHERE email = ANY($1::text[])`, [want])).rows;
+      const byId = await loadHistories(found);
+      for (const l of found) leads.set(l.email, byId.get(l.id)!);
+      for (const e of want) if (!leads.has(e)) missing.add(e);
+    }
+    /**
+     * Bounded memory: between batches (everything written, so nothing is lost) the least recently
+     * used leads leave the cache and are loaded again if a later row needs them. A dry run writes
+     * nothing to load them from, so it keeps them all.
+     */
+    function trimCache(): void {
+      if (dryRun) return;
+      for (const e of leads.keys()) {
+        if (leads.size <= cacheLeads) break;
+        leads.delete(e);
+      }
+      if (missing.size > cacheLeads) missing.clear();
     }
     const ownerAt = (s: LeadState, at: number): string | null => {
       let owner = s.baseOwner;
@@ -390,10 +427,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     const touched = new Set<string>();
     const add = (table: string, row: Row, leadId?: string) => {
       (writes[table] ??= []).push(row);
-      if (leadId) {
-        touched.add(leadId);
-        dirty.add(leadId);
-      }
+      if (leadId) touched.add(leadId);
     };
     const transition = (s: LeadState, from: string | null, to: string, at: number, actor: { id: string; role: string }, reason: string, details: unknown, version: number | null) => {
       s.transitionKeys.add(`${to}|${at}`);
@@ -441,6 +475,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
           (w.opportunity ?? []).map((r) => [...r, null]),
         );
         if (bulk && leadIds.length) await db.query('SELECT kpi_refresh_leads($1::uuid[])', [leadIds]);
+        // The finishing pass's work list, in the same transaction as the rows it finishes.
+        if (leadIds.length) await db.query(`INSERT INTO import_pending_lead (lead_id, job_id) SELECT unnest($1::uuid[]), $2 ON CONFLICT (lead_id) DO NOTHING`, [leadIds, jobId]);
         await db.query('COMMIT');
       } catch (e) {
         await db.query('ROLLBACK');
@@ -462,14 +498,39 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
       const file = files[fi];
       const c = counts[fi];
       const parse = ROW_PARSERS[file.type] as (raw: RawRow) => { ok: boolean; value?: unknown; violations?: ImportViolation[] };
-      const keys = new Map<string, number>();
       const fileStart = Date.now();
-      let batch: { row: number; value: unknown }[] = [];
+      let batch: { row: number; value: unknown; key: string }[] = [];
+
+      /**
+       * Duplicate keys inside one file: the first row with a key wins, later ones are rejected.
+       * The keys seen so far live in a session table, not in memory (a 1M-row file has 1M keys).
+       */
+      const firstOfKeys = async (items: typeof batch): Promise<typeof batch> => {
+        const seen = new Map<string, number>();
+        const fresh: typeof batch = [];
+        const dups: { row: number; first: number }[] = [];
+        for (const it of items) {
+          const first = seen.get(it.key);
+          if (first !== undefined) dups.push({ row: it.row, first });
+          else (seen.set(it.key, it.row), fresh.push(it));
+        }
+        const inserted = new Set<string>(
+          (await db.query(`INSERT INTO pg_temp.import_file_key (job, file, key, row_number) SELECT $4, $1, k, r FROM unnest($2::text[], $3::int[]) AS u(k, r) ON CONFLICT DO NOTHING RETURNING key`, [fi, fresh.map((i) => i.key), fresh.map((i) => i.row), jobId])).rows.map((r) => r.key),
+        );
+        const earlier = fresh.filter((i) => !inserted.has(i.key));
+        if (earlier.length) {
+          const firsts = new Map<string, number>((await db.query(`SELECT key, row_number FROM pg_temp.import_file_key WHERE job = $3 AND file = $1 AND key = ANY($2::text[])`, [fi, earlier.map((i) => i.key), jobId])).rows.map((r) => [r.key, r.row_number]));
+          for (const i of earlier) dups.push({ row: i.row, first: firsts.get(i.key)! });
+        }
+        for (const d of dups.sort((a, b) => a.row - b.row)) reject(c, d.row, [{ field: KEY_FIELD[file.type], rule: 'DUPLICATE_KEY', message: `same key as row ${d.first}` }]);
+        return fresh.filter((i) => inserted.has(i.key));
+      };
 
       const processBatch = async () => {
-        const rows = batch;
+        const read = batch.length;
+        const rows = await firstOfKeys(batch);
         batch = [];
-        if (!rows.length) return;
+        if (!read) return;
         const emails = rows.map((r) => (r.value as { email?: string }).email).filter((e): e is string => !!e);
         if (emails.length) await ensureLeads(emails);
         if (file.type === 'targets' || file.type === 'accounts') {
@@ -610,9 +671,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
               if (!order('ROUTED')) continue;
               const rep = owner?.id ?? null;
               const previous = ownerAt(s, at);
-              pushSorted(s.routings, { at, rep });
+              pushSorted(s.routings, { at, rep, imported: true });
               pushSorted(s.owners, { at, owner: rep });
-              if (rep) s.newRoutings.push(at);
               add('routing_decision', [`import:${s.id}/route@${iso(at)}`, s.id, 'import', rep, rep ? null : 'unassigned', JSON.stringify([{ imported: true }]), iso(at)], s.id);
               if (previous && rep && previous !== rep && !s.transitionKeys.has(`MQL|${at}`)) transition(s, 'MQL', 'MQL', at, SYSTEM, 'Reassigned (imported)', { fromOwnerId: previous, toOwnerId: rep }, definitionVersion);
               break;
@@ -669,7 +729,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
         }
         await flush();
         await flushRejections();
-        totalRows += rows.length;
+        trimCache();
+        totalRows += read;
         const secs = (Date.now() - fileStart) / 1000;
         opts.onProgress?.({ file: c.file, rows: c.read, rowsPerSecond: secs > 0 ? c.read / secs : 0 });
       };
@@ -686,37 +747,35 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
           reject(c, rec.row, parsed.violations!);
           continue;
         }
-        const key = fileKey(file.type, parsed.value as never);
-        const first = keys.get(key);
-        if (first !== undefined) {
-          reject(c, rec.row, [{ field: KEY_FIELD[file.type], rule: 'DUPLICATE_KEY', message: `same key as row ${first}` }]);
-          continue;
-        }
-        keys.set(key, rec.row);
-        batch.push({ row: rec.row, value: parsed.value });
+        batch.push({ row: rec.row, value: parsed.value, key: fileKey(file.type, parsed.value as never) });
         if (batch.length >= batchSize) await processBatch();
       }
       await processBatch();
     }
 
-    // ------------------------------------------------------------------ after the files
-    if (!dryRun && dirty.size) {
-      const ids = [...dirty];
-      const clockLeads = [...leads.values()].filter((s) => s.newRoutings.length && dirty.has(s.id));
-      const withClocks = new Set<string>();
-      for (let i = 0; i < clockLeads.length; i += 1000) {
-        const chunk = clockLeads.slice(i, i + 1000).map((s) => s.id);
-        for (const r of (await db.query(`SELECT DISTINCT lead_id FROM sla_clock WHERE lead_id = ANY($1::uuid[]) AND step_key NOT LIKE 'import:%'`, [chunk])).rows) withClocks.add(r.lead_id);
-      }
+    // ------------------------------------------------------------------ the finishing pass
+    // Over every lead a batch wrote to (import_pending_lead: this run's, and any a crashed run
+    // left), 1,000 at a time: historical SLA clocks, the lead's projection, then adoption.
+    await flushRejections();
+    leads.clear();
+    missing.clear();
+    const adoption = { candidates: 0, started: 0, alreadyRunning: 0, notAdopted: 0 };
+    let adopting = false;
+
+    /** Derives what follows from a lead's whole history, once all its rows are in. */
+    async function finishLeads(chunk: string[]): Promise<void> {
+      const states = await loadHistories((await db.query(`SELECT id, owner_id FROM lead WHERE id = ANY($1::uuid[])`, [chunk])).rows);
+      // A lead with clocks of its own (it was live in Baton) keeps them; the import adds none.
+      const live = new Set<string>((await db.query(`SELECT DISTINCT lead_id FROM sla_clock WHERE lead_id = ANY($1::uuid[]) AND step_key NOT LIKE 'import:%'`, [chunk])).rows.map((r) => r.lead_id));
       const clocks: Row[] = [];
       const breaches = new Map<string, Row>();
-      for (const s of clockLeads) {
-        if (withClocks.has(s.id)) continue;
-        for (const at of s.newRoutings) {
-          const idx = s.routings.findIndex((x) => x.at === at);
-          const rep = s.routings[idx].rep!;
+      for (const s of states.values()) {
+        if (live.has(s.id)) continue;
+        s.routings.forEach((routing, idx) => {
+          if (!routing.imported || !routing.rep) return;
+          const { at, rep } = routing;
           const user = userById.get(rep);
-          if (!user?.calendar) continue;
+          if (!user?.calendar) return;
           const nextAt = s.routings[idx + 1]?.at ?? Infinity;
           const handoff = [...s.handoffs].reverse().find((h) => h.at <= at);
           const decision = s.stages.find((e) => e.at >= at && e.at < nextAt && (e.stage === 'SAL' || e.stage === 'REJECTED'));
@@ -738,38 +797,26 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
           );
           for (const k of result) {
             // A clock still running belongs to the adopted live workflow, which opens it itself.
-            if (opts.adopt && k.status === 'PENDING') continue;
+            if (adopting && k.status === 'PENDING') continue;
             const stepKey = `import:${s.id}/route@${iso(at)}/${k.kind}`;
             clocks.push([stepKey, s.id, k.kind, rep, k.startedAt.toISOString(), k.dueAt.toISOString(), k.status, k.metAt?.toISOString() ?? null, k.breachedAt?.toISOString() ?? null]);
             if (k.status === 'BREACHED') breaches.set(stepKey, [s.id, rep, user.managerId, k.kind, k.dueAt.toISOString(), k.breachedAt!.toISOString()]);
           }
-        }
+        });
       }
-      for (let i = 0; i < clocks.length; i += 1000) {
-        await db.query('BEGIN');
-        try {
-          const inserted = await insertMany(
-            db,
-            'sla_clock',
-            [['step_key', 'text'], ['lead_id', 'uuid'], ['kind', 'text'], ['owner_id', 'uuid'], ['started_at', 'timestamptz'], ['due_at', 'timestamptz'], ['status', 'text'], ['met_at', 'timestamptz'], ['breached_at', 'timestamptz']],
-            clocks.slice(i, i + 1000),
-            'ON CONFLICT (step_key) DO NOTHING RETURNING id, step_key',
-          );
-          const rows = inserted.rows.filter((r) => breaches.has(r.step_key as string)).map((r) => [r.id, ...breaches.get(r.step_key as string)!]);
-          await insertMany(db, 'sla_breach', [['clock_id', 'uuid'], ['lead_id', 'uuid'], ['owner_id', 'uuid'], ['manager_id', 'uuid'], ['kind', 'text'], ['due_at', 'timestamptz'], ['breached_at', 'timestamptz']], rows, 'ON CONFLICT (clock_id) DO NOTHING');
-          await db.query('COMMIT');
-        } catch (e) {
-          await db.query('ROLLBACK');
-          throw e;
-        }
-      }
-
-      const byId = new Map([...leads.values()].map((s) => [s.id, s]));
-      for (let i = 0; i < ids.length; i += 1000) {
-        const chunk = ids.slice(i, i + 1000);
-        await db.query('BEGIN');
-        try {
-          if (bulk) await db.query(DEFER);
+      await db.query('BEGIN');
+      try {
+        if (bulk) await db.query(DEFER);
+        // Clocks are keyed by their routing: one written before (a re-run) is left as it is.
+        const inserted = await insertMany(
+          db,
+          'sla_clock',
+          [['step_key', 'text'], ['lead_id', 'uuid'], ['kind', 'text'], ['owner_id', 'uuid'], ['started_at', 'timestamptz'], ['due_at', 'timestamptz'], ['status', 'text'], ['met_at', 'timestamptz'], ['breached_at', 'timestamptz']],
+          clocks,
+          'ON CONFLICT (step_key) DO NOTHING RETURNING id, step_key',
+        );
+        const breachRows = inserted.rows.filter((r) => breaches.has(r.step_key as string)).map((r) => [r.id, ...breaches.get(r.step_key as string)!]);
+        await insertMany(db, 'sla_breach', [['clock_id', 'uuid'], ['lead_id', 'uuid'], ['owner_id', 'uuid'], ['manager_id', 'uuid'], ['kind', 'text'], ['due_at', 'timestamptz'], ['breached_at', 'timestamptz']], breachRows, 'ON CONFLICT (clock_id) DO NOTHING');
           // FIRST_TOUCH -> ENGAGED at the first marketing touchpoint before anything else happened.
           await db.query(
             `WITH first_event AS (
@@ -791,10 +838,10 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
           );
           // The lead row is the projection of its history (what the workflow would show).
           const owners = chunk.map((id) => {
-            const s = byId.get(id);
+            const s = states.get(id);
             return s && s.owners.length ? ownerAt(s, Infinity) : null;
           });
-          const setOwner = chunk.map((id) => !!byId.get(id)?.owners.length);
+          const setOwner = chunk.map((id) => !!states.get(id)?.owners.length);
           await db.query(
             `UPDATE lead l SET
                stage = COALESCE(p.stage, l.stage),
@@ -818,19 +865,29 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
             [chunk, owners, setOwner, definitionVersion],
           );
           if (bulk) await db.query('SELECT kpi_refresh_leads($1::uuid[])', [chunk]);
-          await db.query('COMMIT');
-        } catch (e) {
-          await db.query('ROLLBACK');
-          throw e;
-        }
+        await db.query('COMMIT');
+      } catch (e) {
+        await db.query('ROLLBACK');
+        throw e;
       }
     }
 
-    await flushRejections();
-    let adoption: ImportSummary['adoption'];
-    if (!dryRun && opts.adopt && dirty.size) adoption = await adoptOpenLeads(db, [...dirty], now, opts.adopt);
+    if (!dryRun) {
+      adopting = !!opts.adopt;
+      for (;;) {
+        const chunk: string[] = (await db.query(`SELECT lead_id FROM import_pending_lead ORDER BY lead_id LIMIT 1000`)).rows.map((r) => r.lead_id);
+        if (!chunk.length) break;
+        await finishLeads(chunk);
+        if (opts.adopt) {
+          const a = await adoptOpenLeads(db, chunk, now, opts.adopt);
+          for (const k of Object.keys(adoption) as (keyof typeof adoption)[]) adoption[k] += a[k];
+        }
+        // Off the list only once adopted: after a crash here the next run adopts (idempotently) again.
+        await db.query(`DELETE FROM import_pending_lead WHERE lead_id = ANY($1::uuid[])`, [chunk]);
+      }
+    }
     const summary = finish(jobId, dryRun ? 'DRY_RUN' : 'SUCCEEDED', dryRun, counts, kept, started, totalRows);
-    if (adoption) summary.adoption = adoption;
+    if (!dryRun && opts.adopt) summary.adoption = adoption;
     await db.query(`UPDATE import_job SET status = $2, counts = $3, finished_at = now() WHERE id = $1`, [jobId, summary.status, JSON.stringify(countsJson(counts))]);
     return summary;
   } catch (e) {
@@ -842,6 +899,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     }
     throw Object.assign(e as Error, { summary });
   } finally {
+    if (jobId) await db.query(`DELETE FROM pg_temp.import_file_key WHERE job = $1`, [jobId]).catch(() => undefined);
     await db.end();
   }
 }
@@ -858,25 +916,64 @@ function finish(jobId: string, status: ImportSummary['status'], dryRun: boolean,
 
 /**
  * The imported leads whose history is still open, handed to `adopt`: routed MQLs nobody has
- * accepted or rejected yet, and recycled leads whose re-engage date is still ahead. Open leads
- * in other stages (SAL and later: the cadence would have to be rebuilt) are counted, not adopted.
+ * accepted or rejected yet, accepted leads in their cadence (SAL), open opportunities, and
+ * recycled leads whose re-engage date is still ahead. Open leads the workflow cannot take over
+ * as they are are counted, not adopted: an MQL waiting in a queue (no owner), a SQL without
+ * an opportunity, a lead whose owner is not recorded, and one that opted out but was never
+ * disqualified.
  */
 async function adoptOpenLeads(db: Client, ids: string[], now: Date, adopt: NonNullable<ImportOptions['adopt']>): Promise<NonNullable<ImportSummary['adoption']>> {
   const rows = (
     await db.query(
-      `SELECT l.id, COALESCE(l.first_touch_at, l.created_at) AS captured_at, l.stage, l.owner_id, l.routed_at, l.hot, l.recycle_count, l.reengage_at,
-         COALESCE((SELECT h.demo_request FROM handoff h WHERE h.lead_id = l.id ORDER BY h.evaluated_at DESC LIMIT 1), false) AS demo_request
+      `SELECT l.id, COALESCE(l.first_touch_at, l.created_at) AS captured_at, l.stage, l.owner_id, l.routed_at, l.accepted_at, l.hot, l.recycle_count, l.reengage_at,
+         COALESCE((SELECT h.demo_request FROM handoff h WHERE h.lead_id = l.id ORDER BY h.evaluated_at DESC LIMIT 1), false) AS demo_request,
+         (SELECT o.id FROM opportunity o WHERE o.lead_id = l.id AND o.status = 'OPEN' ORDER BY o.created_at DESC LIMIT 1) AS opportunity_id
        FROM lead l WHERE l.id = ANY($1::uuid[]) AND l.stage IN ('MQL','SAL','SQL','OPPORTUNITY','RECYCLED')`,
       [ids],
     )
   ).rows;
+  // The owner's touches since the routing: they settle the first-touch clock and fill the cadence.
+  const touches = new Map<string, AdoptedTouch[]>();
+  const working = rows.filter((r) => ['MQL', 'SAL', 'OPPORTUNITY'].includes(r.stage) && r.owner_id && r.routed_at).map((r) => r.id);
+  if (working.length) {
+    for (const t of (
+      await db.query(
+        `SELECT t.id, t.lead_id, t.channel, t.outcome, t.occurred_at, t.logged_at FROM touch t JOIN lead l ON l.id = t.lead_id
+         WHERE t.lead_id = ANY($1::uuid[]) AND t.rep_id = l.owner_id AND t.occurred_at >= l.routed_at ORDER BY t.lead_id, t.occurred_at, t.id`,
+        [working],
+      )
+    ).rows) {
+      const list = touches.get(t.lead_id) ?? [];
+      list.push({ id: t.id, channel: t.channel, outcome: t.outcome, occurredAt: new Date(t.occurred_at).toISOString(), loggedAt: new Date(t.logged_at).toISOString() });
+      touches.set(t.lead_id, list);
+    }
+  }
   const candidates: AdoptionCandidate[] = [];
   let notAdopted = 0;
+  const isoOrNull = (d: Date | null) => (d ? new Date(d).toISOString() : null);
   for (const r of rows) {
-    const base = { leadId: r.id, capturedAt: new Date(r.captured_at).toISOString(), hot: r.hot, demoRequest: r.demo_request, recycleCount: r.recycle_count, ownerId: r.owner_id };
-    if (r.stage === 'MQL' && r.owner_id && r.routed_at) candidates.push({ ...base, kind: 'ROUTED_MQL', routedAt: new Date(r.routed_at).toISOString(), reengageAt: null });
-    else if (r.stage === 'RECYCLED' && r.reengage_at && new Date(r.reengage_at) > now) candidates.push({ ...base, kind: 'RECYCLED', routedAt: null, reengageAt: new Date(r.reengage_at).toISOString() });
-    else if (r.stage !== 'RECYCLED') notAdopted++;
+    const base = {
+      leadId: r.id,
+      capturedAt: new Date(r.captured_at).toISOString(),
+      hot: r.hot,
+      demoRequest: r.demo_request,
+      recycleCount: r.recycle_count,
+      ownerId: r.owner_id,
+      routedAt: isoOrNull(r.routed_at),
+      acceptedAt: isoOrNull(r.accepted_at),
+      touches: touches.get(r.id) ?? [],
+      opportunityId: null,
+      reengageAt: null,
+    };
+    const owned = !!(r.owner_id && r.routed_at);
+    const optedOut = base.touches.some((t) => t.outcome === 'OPTED_OUT');
+    if (r.stage === 'RECYCLED') {
+      if (r.reengage_at && new Date(r.reengage_at) > now) candidates.push({ ...base, kind: 'RECYCLED', routedAt: null, acceptedAt: null, touches: [], reengageAt: new Date(r.reengage_at).toISOString() });
+    } else if (!owned || optedOut) notAdopted++;
+    else if (r.stage === 'MQL') candidates.push({ ...base, kind: 'ROUTED_MQL', acceptedAt: null });
+    else if (r.stage === 'SAL' && r.accepted_at) candidates.push({ ...base, kind: 'SAL' });
+    else if (r.stage === 'OPPORTUNITY' && r.accepted_at && r.opportunity_id) candidates.push({ ...base, kind: 'OPPORTUNITY', opportunityId: r.opportunity_id });
+    else notAdopted++;
   }
   const result = candidates.length ? await adopt(candidates) : { started: 0, alreadyRunning: 0 };
   return { candidates: candidates.length, ...result, notAdopted };
