@@ -92,6 +92,11 @@ describe('historical import', () => {
     expect(run.files.find((f) => f.file === 'people.csv')).toMatchObject({ read: 3, imported: 1, rejected: 2 });
     expect(await rawCounts()).toEqual(before);
     expect(await sql(`SELECT count(*)::int AS n FROM lead WHERE email LIKE '%@import-errors.test'`)).toEqual([{ n: 0 }]);
+    // One row per batch: the duplicate key is found across batches (the keys are kept in the database), the report is the same.
+    const single = await runImport({ databaseUrl: stack.databaseUrl(), paths: [PLANTED], dryRun: true, batchSize: 1, startedBy: 'import.test' });
+    jobIds.push(single.jobId);
+    expect(single.rejections.map((r) => `${r.file}:${r.row}:${r.field}:${r.rule}:${r.message}`).sort()).toEqual(run.rejections.map((r) => `${r.file}:${r.row}:${r.field}:${r.rule}:${r.message}`).sort());
+    expect(await rawCounts()).toEqual(before);
   });
 
   it('importJobs shows the jobs and their rejections to RevOps and refuses a sales rep', async () => {
@@ -191,5 +196,75 @@ describe('historical import', () => {
     } finally {
       await connection.close();
     }
+  });
+
+  it('a run that dies between batches is finished by the next one: nothing lost, nothing twice, even with a one-lead cache', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-resume-'));
+    const tag = Date.now().toString(36);
+    const email = (p: string) => `${p}.${tag}@resume.test`;
+    const rep = DEMO('rep.berlin'); // Mon-Fri 09:00-17:00 Berlin
+    writeFileSync(
+      join(dir, 'people.csv'),
+      'email,first_name,last_name,company,created_at\n' + ['a', 'b', 'c'].map((p) => `${email(p)},${p.toUpperCase()},Resume,Resume AG,2025-01-03T08:00:00Z`).join('\n') + '\n',
+    );
+    // Interleaved by time, as CRM exports are: with a one-lead cache every row reloads its lead.
+    const rows = [
+      { email: email('a'), occurred_at: '2025-01-06T09:00:00Z', event: 'MQL' },
+      { email: email('b'), occurred_at: '2025-01-06T09:05:00Z', event: 'MQL' },
+      { email: email('a'), occurred_at: '2025-01-06T09:06:00Z', event: 'ROUTED', owner_email: rep },
+      { email: email('b'), occurred_at: '2025-01-06T09:07:00Z', event: 'ROUTED', owner_email: rep },
+      { email: email('c'), occurred_at: '2025-01-06T09:10:00Z', event: 'MQL' },
+      { email: email('c'), occurred_at: '2025-01-06T09:11:00Z', event: 'ROUTED', owner_email: rep },
+      { email: email('a'), occurred_at: '2025-01-06T09:30:00Z', event: 'SALES_TOUCH', owner_email: rep, channel: 'CALL', outcome: 'NO_ANSWER' },
+      { email: email('a'), occurred_at: '2025-01-06T10:00:00Z', event: 'ACCEPTED', owner_email: rep },
+      { email: email('b'), occurred_at: '2025-01-07T15:00:00Z', event: 'ACCEPTED', owner_email: rep },
+      { email: email('b'), occurred_at: '2025-01-07T15:30:00Z', event: 'SALES_TOUCH', owner_email: rep, channel: 'EMAIL', outcome: 'ATTEMPTED' },
+    ];
+    writeFileSync(join(dir, 'lifecycle.ndjson'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const options = { databaseUrl: stack.databaseUrl(), paths: [dir], batchSize: 2, cacheLeads: 1, now: new Date('2025-02-03T00:00:00Z'), startedBy: 'import.test/resume' };
+    const leadIds = async () => (await sql(`SELECT id FROM lead WHERE email LIKE $1 ORDER BY email`, [`%.${tag}@resume.test`])).map((r) => r.id as string);
+
+    // The "crash": the process dies after the second lifecycle batch committed.
+    const crash = await runImport({ ...options, onProgress: (p) => { if (p.file === 'lifecycle.ndjson' && p.rows >= 4) throw new Error('killed'); } }).catch((e) => e);
+    expect(crash.message).toBe('killed');
+    expect(crash.summary.status).toBe('FAILED');
+    const ids = await leadIds();
+    expect(ids).toHaveLength(3);
+    // Its rows are in, the finishing pass is still to do: the leads are on the work list, unprojected.
+    expect(await sql(`SELECT count(*)::int AS n FROM import_pending_lead WHERE lead_id = ANY($1::uuid[])`, [ids])).toEqual([{ n: 3 }]);
+    expect(await sql(`SELECT count(*)::int AS n FROM routing_decision WHERE lead_id = ANY($1::uuid[])`, [ids])).toEqual([{ n: 2 }]);
+    expect(await sql(`SELECT count(*)::int AS n FROM sla_clock WHERE lead_id = ANY($1::uuid[])`, [ids])).toEqual([{ n: 0 }]);
+
+    const resumed = await runImport(options);
+    expect(resumed.status).toBe('SUCCEEDED');
+    expect(resumed.files.map((f) => [f.file, f.read, f.imported, f.skipped, f.rejected])).toEqual([
+      ['people.csv', 3, 0, 3, 0],
+      ['lifecycle.ndjson', 10, 6, 4, 0],
+    ]);
+    expect(await sql(`SELECT count(*)::int AS n FROM import_pending_lead WHERE lead_id = ANY($1::uuid[])`, [ids])).toEqual([{ n: 0 }]);
+    const perLead = await sql(
+      `SELECT l.email, l.stage, (SELECT count(*)::int FROM stage_transition t WHERE t.lead_id = l.id) AS transitions,
+         (SELECT count(*)::int FROM routing_decision r WHERE r.lead_id = l.id) AS routings, (SELECT count(*)::int FROM touch t WHERE t.lead_id = l.id) AS touches,
+         (SELECT string_agg(c.kind || ':' || c.status, ',' ORDER BY c.kind) FROM sla_clock c WHERE c.lead_id = l.id) AS clocks,
+         (SELECT count(*)::int FROM sla_breach b WHERE b.lead_id = l.id) AS breaches
+       FROM lead l WHERE l.id = ANY($1::uuid[]) ORDER BY l.email`,
+      [ids],
+    );
+    expect(perLead).toEqual([
+      // FIRST_TOUCH, MQL, SAL; accepted and touched within the hour.
+      { email: email('a'), stage: 'SAL', transitions: 3, routings: 1, touches: 1, clocks: 'ACCEPT:MET,FIRST_TOUCH_STANDARD:MET', breaches: 0 },
+      // Accepted and touched the next afternoon: both clocks breached at their business-hours deadlines.
+      { email: email('b'), stage: 'SAL', transitions: 3, routings: 1, touches: 1, clocks: 'ACCEPT:BREACHED,FIRST_TOUCH_STANDARD:BREACHED', breaches: 2 },
+      // Never decided, never touched, long past due (no live workflow adopts it in this run).
+      { email: email('c'), stage: 'MQL', transitions: 2, routings: 1, touches: 0, clocks: 'ACCEPT:BREACHED,FIRST_TOUCH_STANDARD:BREACHED', breaches: 2 },
+    ]);
+    const [b] = await sql(`SELECT due_at FROM sla_clock WHERE lead_id = $1 AND kind = 'ACCEPT'`, [ids[1]]);
+    expect(new Date(b.due_at).toISOString()).toBe('2025-01-06T13:07:00Z'.replace('Z', '.000Z')); // 10:07 Berlin + 4 business hours
+
+    // A third run finds everything present and changes nothing.
+    const before = await rawCounts();
+    const third = await runImport(options);
+    expect(third.totals).toMatchObject({ read: 13, imported: 0, skipped: 13, rejected: 0 });
+    expect(await rawCounts()).toEqual(before);
   });
 });
