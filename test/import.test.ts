@@ -218,7 +218,7 @@ describe('historical import', () => {
       { email: email('a'), occurred_at: '2025-01-06T09:30:00Z', event: 'SALES_TOUCH', owner_email: rep, channel: 'CALL', outcome: 'NO_ANSWER' },
       { email: email('a'), occurred_at: '2025-01-06T10:00:00Z', event: 'ACCEPTED', owner_email: rep },
       { email: email('b'), occurred_at: '2025-01-07T15:00:00Z', event: 'ACCEPTED', owner_email: rep },
-      { email: email('b'), occurred_at: '2025-01-07T15:30:00Z', event: 'SALES_TOUCH', owner_email: rep, channel: 'EMAIL', outcome: 'ATTEMPTED' },
+      { email: email('b'), occurred_at: '2025-01-07T15:30:00Z', event: 'SALES_TOUCH', owner_email: rep, channel: 'EMAIL', outcome: 'ATTEMPTED', logged_at: '2025-01-08T18:00:00Z' },
     ];
     writeFileSync(join(dir, 'lifecycle.ndjson'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
     const options = { databaseUrl: stack.databaseUrl(), paths: [dir], batchSize: 2, cacheLeads: 1, now: new Date('2025-02-03T00:00:00Z'), startedBy: 'import.test/resume' };
@@ -251,10 +251,10 @@ describe('historical import', () => {
       [ids],
     );
     expect(perLead).toEqual([
-      // FIRST_TOUCH, MQL, SAL; accepted and touched within the hour.
-      { email: email('a'), stage: 'SAL', transitions: 3, routings: 1, touches: 1, clocks: 'ACCEPT:MET,FIRST_TOUCH_STANDARD:MET', breaches: 0 },
-      // Accepted and touched the next afternoon: both clocks breached at their business-hours deadlines.
-      { email: email('b'), stage: 'SAL', transitions: 3, routings: 1, touches: 1, clocks: 'ACCEPT:BREACHED,FIRST_TOUCH_STANDARD:BREACHED', breaches: 2 },
+      // FIRST_TOUCH, MQL, SAL; accepted and touched within the hour, the touch logged at once.
+      { email: email('a'), stage: 'SAL', transitions: 3, routings: 1, touches: 1, clocks: 'ACCEPT:MET,FIRST_TOUCH_STANDARD:MET,TOUCH_LOGGING:MET', breaches: 0 },
+      // Accepted and touched the next afternoon: both clocks breached at their business-hours deadlines; the touch logged 26.5 h later.
+      { email: email('b'), stage: 'SAL', transitions: 3, routings: 1, touches: 1, clocks: 'ACCEPT:BREACHED,FIRST_TOUCH_STANDARD:BREACHED,TOUCH_LOGGING:BREACHED', breaches: 3 },
       // Never decided, never touched, long past due (no live workflow adopts it in this run).
       { email: email('c'), stage: 'MQL', transitions: 2, routings: 1, touches: 0, clocks: 'ACCEPT:BREACHED,FIRST_TOUCH_STANDARD:BREACHED', breaches: 2 },
     ]);

@@ -118,3 +118,14 @@ export function historicalClocks(r: HistoricalRouting, terms: SlaTerms, now: Dat
   const touch = settle(kind, r.at, touchDue, r.firstTouchAt, endOfWatch(r.nextRoutingAt, rejectedAt, r.movedOnAt), now);
   return [accept, touch];
 }
+
+/**
+ * The TOUCH_LOGGING clock of an imported touch, as the live workflow records it when a rep
+ * logs a touch: due `touchLoggingMinutes` after the touch (wall-clock), MET when logged by
+ * then, else BREACHED at the logging instant (the breach becomes known when the touch is logged).
+ */
+export function historicalTouchLoggingClock(occurredAt: Date, loggedAt: Date, terms: SlaTerms): HistoricalClock {
+  const dueAt = new Date(occurredAt.getTime() + terms.touchLoggingMinutes * 60_000);
+  const base = { kind: 'TOUCH_LOGGING' as const, startedAt: occurredAt, dueAt };
+  return loggedAt <= dueAt ? { ...base, status: 'MET', metAt: loggedAt, breachedAt: null } : { ...base, status: 'BREACHED', metAt: null, breachedAt: loggedAt };
+}

@@ -16,6 +16,7 @@ import {
   fileKey,
   fileTypeOf,
   historicalClocks,
+  historicalTouchLoggingClock,
   HeaderPlan,
   IMPORT_FILE_TYPES,
   ImportFileType,
@@ -137,7 +138,7 @@ interface LeadState {
   transitionKeys: Set<string>;
   /** `imported`: written by an import (its historical clocks are the import's to derive). */
   routings: { at: number; rep: string | null; imported?: boolean }[];
-  touches: { at: number; rep: string }[];
+  touches: { at: number; rep: string; imported?: boolean; loggedAt?: number }[];
   touchKeys: Set<string>;
   handoffs: { at: number; hot: boolean; demo: boolean }[];
   opportunities: Set<number>;
@@ -361,10 +362,10 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
         s.routings.push({ at, rep: r.rep_id, imported: r.imported });
         s.owners.push({ at, owner: r.rep_id });
       }
-      for (const t of (await db.query(`SELECT lead_id, rep_id, occurred_at FROM touch WHERE lead_id = ANY($1::uuid[])`, [ids])).rows) {
+      for (const t of (await db.query(`SELECT lead_id, rep_id, occurred_at, logged_at, step_key LIKE 'import:%' AS imported FROM touch WHERE lead_id = ANY($1::uuid[])`, [ids])).rows) {
         const s = byId.get(t.lead_id)!;
         const at = new Date(t.occurred_at).getTime();
-        s.touches.push({ at, rep: t.rep_id });
+        s.touches.push({ at, rep: t.rep_id, imported: t.imported, loggedAt: new Date(t.logged_at).getTime() });
         s.touchKeys.add(`${t.rep_id}|${at}`);
       }
       for (const h of (await db.query(`SELECT lead_id, evaluated_at, hot, demo_request FROM handoff WHERE lead_id = ANY($1::uuid[])`, [ids])).rows) byId.get(h.lead_id)!.handoffs.push({ at: new Date(h.evaluated_at).getTime(), hot: h.hot, demo: h.demo_request });
@@ -803,6 +804,14 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
             if (k.status === 'BREACHED') breaches.set(stepKey, [s.id, rep, user.managerId, k.kind, k.dueAt.toISOString(), k.breachedAt!.toISOString()]);
           }
         });
+        // Every imported touch had to be logged within the logging window.
+        for (const t of s.touches) {
+          if (!t.imported || t.loggedAt === undefined) continue;
+          const k = historicalTouchLoggingClock(new Date(t.at), new Date(t.loggedAt), definition.sla);
+          const stepKey = `import:${s.id}/touch/${t.rep}@${iso(t.at)}/TOUCH_LOGGING`;
+          clocks.push([stepKey, s.id, k.kind, t.rep, k.startedAt.toISOString(), k.dueAt.toISOString(), k.status, k.metAt?.toISOString() ?? null, k.breachedAt?.toISOString() ?? null]);
+          if (k.status === 'BREACHED') breaches.set(stepKey, [s.id, t.rep, userById.get(t.rep)?.managerId ?? null, k.kind, k.dueAt.toISOString(), k.breachedAt!.toISOString()]);
+        }
       }
       await db.query('BEGIN');
       try {
