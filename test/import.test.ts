@@ -9,7 +9,7 @@ import { loadKpiContext, measureKpis, resolvePeriod } from '../libs/persistence/
 import { MEASURE_SELECTION, measureMismatches } from './fixtures/kpi/compare';
 import { KPI_FIXTURE, loadKpiFixture } from './fixtures/kpi/dataset';
 import { KPI_FIXTURE_CASES } from './fixtures/kpi/expected';
-import { BusinessCalendar, DEFAULT_STAGE_DEFINITION_V1, slaDueAt, StageDefinitionContent } from '../libs/domain/src';
+import { BusinessCalendar, DEFAULT_STAGE_DEFINITION_V1, planCadence, slaDueAt, StageDefinitionContent } from '../libs/domain/src';
 import { startAdoptedLeads } from '../libs/runtime/src/adopt-leads';
 import { DEMO, eventually, gql, gqlOk, sql, stack, tokenFor } from './support/system';
 
@@ -266,5 +266,60 @@ describe('historical import', () => {
     const third = await runImport(options);
     expect(third.totals).toMatchObject({ read: 13, imported: 0, skipped: 13, rejected: 0 });
     expect(await rawCounts()).toEqual(before);
+  });
+
+  it('adopts a lead in its cadence and one with an open opportunity: the cadence is rebuilt from the acceptance, imported touches fill its steps, the rep works on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-adopt-working-'));
+    const tag = Date.now().toString(36);
+    const [sal, opp] = [`cadence.${tag}@import.test`, `opportunity.${tag}@import.test`];
+    const rep = DEMO('rep.berlin');
+    const acceptedAt = new Date(Date.now() - 3 * 86_400_000);
+    const minutes = (m: number) => new Date(acceptedAt.getTime() + m * 60_000).toISOString();
+    writeFileSync(join(dir, 'people.csv'), `email,first_name,last_name,company,created_at\n${sal},Sal,Cadence,Cadence AG,${minutes(-600)}\n${opp},Otto,Pportunity,Deal GmbH,${minutes(-600)}\n`);
+    const lifecycle = (email: string) => [
+      { email, occurred_at: minutes(-120), event: 'MQL' },
+      { email, occurred_at: minutes(-60), event: 'ROUTED', owner_email: rep },
+      { email, occurred_at: minutes(0), event: 'ACCEPTED', owner_email: rep },
+      { email, occurred_at: minutes(10), event: 'SALES_TOUCH', owner_email: rep, channel: 'CALL', outcome: 'NO_ANSWER' },
+      { email, occurred_at: minutes(20), event: 'SALES_TOUCH', owner_email: rep, channel: 'EMAIL', outcome: email === opp ? 'REPLIED' : 'ATTEMPTED', logged_at: minutes(30) },
+    ];
+    writeFileSync(join(dir, 'lifecycle.ndjson'), [...lifecycle(sal), ...lifecycle(opp), { email: opp, occurred_at: minutes(40), event: 'SQL', owner_email: rep }].map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(join(dir, 'opportunities.csv'), `email,created_at,amount,expected_close_at,status,owner_email\n${opp},${minutes(41)},25000,${new Date(Date.now() + 30 * 86_400_000).toISOString()},OPEN,${rep}\n`);
+    const connection = await Connection.connect({ address: stack.temporalAddress() });
+    try {
+      const temporal = new TemporalClient({ connection });
+      const run = await runImport({ databaseUrl: stack.databaseUrl(), paths: [dir], adopt: (leads) => startAdoptedLeads(temporal, leads) });
+      expect(run.totals).toMatchObject({ rejected: 0, imported: 14 });
+      expect(run.adoption).toEqual({ candidates: 2, started: 2, alreadyRunning: 0, notAdopted: 0 });
+      const [s, o] = await Promise.all([sal, opp].map(async (e) => (await sql(`SELECT id, stage FROM lead WHERE email = $1`, [e]))[0]));
+      expect([s.stage, o.stage]).toEqual(['SAL', 'OPPORTUNITY']);
+
+      // The cadence the workflow planned from the imported acceptance in the rep's calendar; the imported touches fill steps 1 and 2.
+      const [{ calendar }] = await sql(`SELECT calendar FROM app_user WHERE email = $1`, [rep]);
+      const [active] = await sql(`SELECT content FROM stage_definition WHERE status = 'ACTIVE'`);
+      const plan = planCadence(((active?.content as StageDefinitionContent) ?? DEFAULT_STAGE_DEFINITION_V1).cadence, calendar as BusinessCalendar, acceptedAt);
+      const steps = await eventually(async () => {
+        const rows = await sql(`SELECT step, channel, due_at, done_at, touch_id FROM cadence_step WHERE lead_id = $1 ORDER BY step`, [s.id]);
+        return rows.length === plan.length ? rows : undefined;
+      }, 30_000, 'the adopted cadence');
+      expect(steps.map((r) => [r.step, r.channel, new Date(r.due_at).toISOString()])).toEqual(plan.map((p) => [p.step, p.channel, p.dueAt.toISOString()]));
+      const touches = await sql(`SELECT id, channel, logged_at FROM touch WHERE lead_id = $1 ORDER BY occurred_at`, [s.id]);
+      expect(steps.slice(0, 2).map((r) => [r.touch_id, new Date(r.done_at).toISOString()])).toEqual(touches.map((t) => [t.id, new Date(t.logged_at).toISOString()]));
+      expect(steps.slice(2).every((r) => r.done_at === null)).toBe(true);
+      // Nothing was left to accept and the first touch was made: the live workflow ran no clock of its own.
+      expect(await sql(`SELECT count(*)::int AS n FROM sla_clock WHERE lead_id = $1 AND step_key LIKE 'lead:%'`, [s.id])).toEqual([{ n: 0 }]);
+
+      // The owner works on: the next touch fills the next open LinkedIn step; the opportunity closes.
+      const token = await tokenFor(rep);
+      const touched = await gqlOk(`mutation($i: LogTouchInput!) { logTouch(input: $i) { stage } }`, { i: { leadId: s.id, touchId: `t-${tag}`, channel: 'LINKEDIN', outcome: 'ATTEMPTED', occurredAt: new Date().toISOString() } }, token);
+      expect(touched.logTouch.stage).toBe('SAL');
+      const [third] = await sql(`SELECT done_at FROM cadence_step WHERE lead_id = $1 AND step = 3`, [s.id]);
+      expect(third.done_at).not.toBeNull();
+      const closed = await gqlOk(`mutation($i: CloseOpportunityInput!) { closeOpportunity(input: $i) { stage } }`, { i: { leadId: o.id, won: true, reason: 'Imported and won' } }, token);
+      expect(closed.closeOpportunity.stage).toBe('CLOSED_WON');
+      expect(await sql(`SELECT status, close_reason FROM opportunity WHERE lead_id = $1`, [o.id])).toEqual([{ status: 'WON', close_reason: 'Imported and won' }]);
+    } finally {
+      await connection.close();
+    }
   });
 });

@@ -3,6 +3,9 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import {
   acceptLeadUpdate,
+  AdoptedLeadState,
+  CarriedLeadState,
+  closeOpportunityUpdate,
   disqualifyLeadUpdate,
   engagementSignal,
   leadStateQuery,
@@ -11,7 +14,7 @@ import {
   rejectLeadUpdate,
 } from '../../libs/contracts/src/lead-workflow';
 import { Actor } from '../../libs/contracts/src/roles';
-import { addLocalDays, DEFAULT_STAGE_DEFINITION_V1, localDateOf, slaDueAt, weekdayOf, zonedTimeToInstant } from '../../libs/domain/src';
+import { addLocalDays, DEFAULT_STAGE_DEFINITION_V1, localDateOf, planCadence, slaDueAt, weekdayOf, zonedTimeToInstant } from '../../libs/domain/src';
 import { FakeLeadWorld, officeHours } from '../../test/support/workflow/fake-lead-activities';
 import { useTimeSkipping } from '../../test/support/workflow/time-skipping';
 import { leadWorkflow } from './lead.workflow';
@@ -226,6 +229,174 @@ describe('lead workflow: adopting an imported open lead', () => {
       await env.sleep(Math.max(expectedDue.getTime() - (await env.currentTimeMs()), 0) + 1000);
       await until(h, (x) => x.ownerId === 'rep-b', 'reassigned after the missed accept clock');
       expect(world.breaches()).toEqual([expect.objectContaining({ kind: 'ACCEPT', ownerId: 'rep-a', dueAt: expectedDue.toISOString() })]);
+      await h.terminate();
+    });
+  });
+});
+
+/** The fake world, also keeping what the adoption writes beyond it: done cadence steps and closed opportunities. */
+class AdoptionWorld extends FakeLeadWorld {
+  cadenceRows: { cycle: number; step: number; dueAt: string; doneAt?: string; touchId?: string }[] = [];
+  closedOpportunities: { opportunityId: string; won: boolean }[] = [];
+
+  override activities(): ReturnType<FakeLeadWorld['activities']> {
+    const base = super.activities();
+    return {
+      ...base,
+      recordCadence: async (input) => {
+        await base.recordCadence(input);
+        for (const st of input.steps) {
+          if (!this.cadenceRows.some((c) => c.cycle === input.cycle && c.step === st.step)) this.cadenceRows.push({ cycle: input.cycle, step: st.step, dueAt: st.dueAt, doneAt: st.doneAt, touchId: st.touchId });
+        }
+      },
+      closeOpportunity: async ({ opportunityId, won }) => {
+        this.closedOpportunities.push({ opportunityId, won });
+      },
+    };
+  }
+}
+
+/** Start an imported lead's workflow as `startAdoptedLeads` does: `adopted` with `carried` beside it. */
+async function startAdopted(world: FakeLeadWorld, adopted: AdoptedLeadState, recycleCount = 0) {
+  const leadId = `adopted-${seq}-${Date.now()}`;
+  const taskQueue = (world as unknown as { taskQueue: string }).taskQueue;
+  const carried: CarriedLeadState = { cycle: recycleCount, stage: adopted.stage, recycleCount, reengageAfter: null };
+  return env.client.workflow.start(leadWorkflow, { taskQueue, workflowId: `lead:${leadId}`, args: [{ leadId, capturedAt: adopted.routedAt, adopted, carried }] });
+}
+
+/** An imported touch, logged half an hour after it happened. */
+const importedTouch = (id: string, channel: string, occurredAt: Date, outcome = 'NO_ANSWER') => ({
+  id,
+  channel,
+  outcome,
+  occurredAt: occurredAt.toISOString(),
+  loggedAt: new Date(occurredAt.getTime() + HOUR / 2).toISOString(),
+});
+
+describe('lead workflow: adopting an imported SAL or opportunity', () => {
+  it('an imported touch settles the adopted MQL\'s first-touch clock: only the accept clock runs', async () => {
+    const world = new AdoptionWorld();
+    world.reps = [rep('rep-a')];
+    await withWorker(world, async () => {
+      const routedAt = new Date((await env.currentTimeMs()) - HOUR);
+      const h = await startAdopted(world, { stage: 'MQL', ownerId: 'rep-a', routedAt: routedAt.toISOString(), hot: true, demoRequest: false, touches: [importedTouch('00000000-0000-4000-8000-000000000001', 'CALL', new Date(routedAt.getTime() + 10 * 60_000))] });
+      const s = await until(h, (x) => x.clocks.length > 0, 'the adopted clocks');
+      await env.sleep('1 minute');
+      expect((await state(h)).clocks.map((c) => c.kind)).toEqual(['ACCEPT']);
+      expect(s.touches).toHaveLength(1);
+      await h.terminate();
+    });
+  });
+
+  it('a SAL resumes its cadence from the imported acceptance: imported touches fill their steps, UNRESPONSIVE waits for the full cadence', async () => {
+    const world = new AdoptionWorld();
+    world.reps = [rep('rep-a')];
+    await withWorker(world, async () => {
+      const t0 = await now();
+      const acceptedAt = new Date(t0.getTime() - 3 * DAY);
+      const routedAt = new Date(acceptedAt.getTime() - 2 * HOUR);
+      const touches = [
+        importedTouch('00000000-0000-4000-8000-000000000011', 'CALL', new Date(acceptedAt.getTime() + HOUR)),
+        importedTouch('00000000-0000-4000-8000-000000000012', 'EMAIL', new Date(acceptedAt.getTime() + 2 * HOUR)),
+        importedTouch('00000000-0000-4000-8000-000000000013', 'CALL', new Date(acceptedAt.getTime() + DAY + HOUR)),
+      ];
+      const h = await startAdopted(world, { stage: 'SAL', ownerId: 'rep-a', routedAt: routedAt.toISOString(), hot: false, demoRequest: false, acceptedAt: acceptedAt.toISOString(), touches });
+      const s = await until(h, (x) => x.ownerId === 'rep-a' && x.cadence.length > 0, 'the adopted cadence');
+      expect(s.stage).toBe('SAL');
+      expect(s.touches.map((t) => t.id)).toEqual(touches.map((t) => t.id));
+      // Planned as acceptLead would have planned it at the imported acceptance, in the owner's calendar.
+      const planned = planCadence(DEFAULT_STAGE_DEFINITION_V1.cadence, rep('rep-a').calendar, acceptedAt);
+      expect(s.cadence.map((c) => [c.step, c.channel, c.dueAt])).toEqual(planned.map((p) => [p.step, p.channel, p.dueAt.toISOString()]));
+      // CALL fills step 1 (day 1 call), EMAIL step 2 (day 1 email), the second CALL step 4 (day 4 call).
+      expect(s.cadence.filter((c) => c.doneAt).map((c) => [c.step, c.doneAt])).toEqual([
+        [1, touches[0].loggedAt],
+        [2, touches[1].loggedAt],
+        [4, touches[2].loggedAt],
+      ]);
+      expect(s.clocks).toEqual([]); // no accept clock (accepted), no first-touch clock (touched)
+      expect(s.cadenceExit).toBeNull();
+      expect(world.routed).toEqual([]);
+      expect(world.notificationsOf('LEAD_ASSIGNED')).toEqual([]);
+      expect(world.transitions).toEqual([]);
+      // The cadence rows: planned steps, the filled ones done and linked to their touch rows.
+      expect(world.cadenceRows).toHaveLength(8);
+      expect(world.cadenceRows.filter((c) => c.touchId).map((c) => [c.cycle, c.step, c.doneAt, c.touchId])).toEqual([
+        [0, 1, touches[0].loggedAt, touches[0].id],
+        [0, 2, touches[1].loggedAt, touches[1].id],
+        [0, 4, touches[2].loggedAt, touches[2].id],
+      ]);
+      expect(world.cadenceRows.filter((c) => !c.touchId).every((c) => c.doneAt === undefined)).toBe(true);
+      expect(world.lead.nextDueAt).toBe(planned[2].dueAt.toISOString());
+
+      // The imported touches count: 3 of 8, so UNRESPONSIVE is refused.
+      const unresponsive = { actor: actor('rep-a'), reason: 'UNRESPONSIVE', note: 'no reply' };
+      expect((await refusal(h.executeUpdate(disqualifyLeadUpdate, { args: [unresponsive] }))).type).toBe('CADENCE_INCOMPLETE');
+      // A touch before the imported routing is refused; a live LinkedIn touch fills the next open step (3).
+      const early = await refusal(h.executeUpdate(logTouchUpdate, { args: [{ actor: actor('rep-a'), touchId: 'live-0', channel: 'CALL', outcome: 'NO_ANSWER', occurredAt: new Date(routedAt.getTime() - HOUR).toISOString() }] }));
+      expect(early.type).toBe('BAD_USER_INPUT');
+      const linked = await h.executeUpdate(logTouchUpdate, { args: [{ actor: actor('rep-a'), touchId: 'live-1', channel: 'LINKEDIN', outcome: 'NO_ANSWER', occurredAt: (await now()).toISOString() }] });
+      expect(linked.cadence.find((c) => c.step === 3)?.doneAt).toBeDefined();
+      expect([...world.touches.values()].map((t) => t.cadenceStep)).toEqual([3]);
+
+      // Eight touches in all, still inside 14 x 24 h of the first imported one: refused.
+      for (const [i, channel] of (['EMAIL', 'CALL', 'LINKEDIN', 'EMAIL'] as const).entries()) {
+        await env.sleep('1 day');
+        await h.executeUpdate(logTouchUpdate, { args: [{ actor: actor('rep-a'), touchId: `live-${i + 2}`, channel, outcome: 'NO_ANSWER', occurredAt: (await now()).toISOString() }] });
+      }
+      const full = await state(h);
+      expect(full.touches).toHaveLength(8);
+      expect(full.cadence.every((c) => c.doneAt)).toBe(true);
+      expect((await refusal(h.executeUpdate(disqualifyLeadUpdate, { args: [unresponsive] }))).type).toBe('CADENCE_INCOMPLETE');
+      // Past 14 x 24 h since the first imported touch: the cadence is complete.
+      await env.sleep(new Date(touches[0].occurredAt).getTime() + 14 * DAY - (await env.currentTimeMs()) + HOUR);
+      const dq = await h.executeUpdate(disqualifyLeadUpdate, { args: [unresponsive] });
+      expect(dq.stage).toBe('RECYCLED');
+      await h.terminate();
+    });
+  });
+
+  it('an open opportunity waits for its close: closeOpportunity by the owner closes the imported opportunity won', async () => {
+    const world = new AdoptionWorld();
+    world.reps = [rep('rep-a')];
+    await withWorker(world, async () => {
+      const t0 = await now();
+      const acceptedAt = new Date(t0.getTime() - 10 * DAY);
+      const opportunityId = '00000000-0000-4000-8000-0000000000aa';
+      // No imported touch: still no first-touch clock, the lead is past it.
+      const h = await startAdopted(world, { stage: 'OPPORTUNITY', ownerId: 'rep-a', routedAt: new Date(acceptedAt.getTime() - HOUR).toISOString(), hot: true, demoRequest: true, acceptedAt: acceptedAt.toISOString(), touches: [], opportunityId });
+      const s = await until(h, (x) => x.ownerId === 'rep-a', 'the adopted owner');
+      await env.sleep('1 day');
+      const later = await state(h);
+      expect(later.stage).toBe('OPPORTUNITY');
+      expect(later.opportunityId).toBe(opportunityId);
+      expect(later.clocks).toEqual([]);
+      expect(later.cadence).toEqual([]);
+      expect(s.cadence).toEqual([]);
+      expect(world.cadenceRows).toEqual([]);
+      expect(world.breaches()).toEqual([]);
+      expect((await refusal(h.executeUpdate(closeOpportunityUpdate, { args: [{ actor: actor('rep-x'), won: true, reason: 'signed' }] }))).type).toBe('NOT_OWNER');
+      const closed = await h.executeUpdate(closeOpportunityUpdate, { args: [{ actor: actor('rep-a'), won: true, reason: 'signed' }] });
+      expect(closed.stage).toBe('CLOSED_WON');
+      await h.result();
+      expect(world.closedOpportunities).toEqual([{ opportunityId, won: true }]);
+      expect(world.stages()).toEqual(['CLOSED_WON']);
+    });
+  });
+
+  it('keeps the recycle count of earlier cycles: an adopted SAL disqualified NO_BUDGET continues as cycle 3 with recycle count 3', async () => {
+    const world = new AdoptionWorld();
+    world.reps = [rep('rep-a')];
+    await withWorker(world, async () => {
+      const acceptedAt = new Date((await env.currentTimeMs()) - DAY);
+      const h = await startAdopted(world, { stage: 'SAL', ownerId: 'rep-a', routedAt: new Date(acceptedAt.getTime() - HOUR).toISOString(), hot: false, demoRequest: false, acceptedAt: acceptedAt.toISOString(), touches: [] }, 2);
+      const s = await until(h, (x) => x.ownerId === 'rep-a' && x.cadence.length > 0, 'the adopted cadence');
+      expect([s.cycle, s.recycleCount]).toEqual([2, 2]);
+      expect(new Set(world.cadenceRows.map((c) => c.cycle))).toEqual(new Set([2]));
+      const dq = await h.executeUpdate(disqualifyLeadUpdate, { args: [{ actor: actor('rep-a'), reason: 'NO_BUDGET' }] });
+      expect(dq.recycleCount).toBe(3);
+      const next = await until(h, (x) => x.cycle === 3, 'continued as new');
+      expect([next.stage, next.recycleCount]).toEqual(['RECYCLED', 3]);
+      expect(world.lead.recycleCount).toBe(3);
       await h.terminate();
     });
   });

@@ -185,7 +185,11 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   const ALL_KINDS = ['ACCEPT', ...FIRST_TOUCH_KINDS];
 
   // ---------------------------------------------------------------- routing & assignment
-  async function assign(newRep: AssignedRep, at: Date, reason: string, actor: Actor): Promise<void> {
+  /**
+   * `adopted`: the imported owner of record is kept. An owner already working the lead (SAL,
+   * OPPORTUNITY) is not told it was assigned, and an open opportunity gets no first-touch clock.
+   */
+  async function assign(newRep: AssignedRep, at: Date, reason: string, actor: Actor, adopted = false): Promise<void> {
     const previous = rep;
     settleClocks(ALL_KINDS, 'CANCELLED');
     rep = newRep;
@@ -203,11 +207,11 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
         if (terms.reassignOnAcceptBreach && s.stage === 'MQL' && rep?.id === newRep.id) await route([newRep.id], 'Reassigned after a missed accept SLA');
       });
     }
-    if (s.touches.length === 0) {
+    if (s.touches.length === 0 && !(adopted && s.stage === 'OPPORTUNITY')) {
       const kind = firstTouchSlaKind({ hot: s.hot, demoRequest: s.demoRequest });
       startClock(kind, at, slaDueAt(kind, terms, newRep.calendar, at));
     }
-    await notify(newRep.id, previous ? 'LEAD_REASSIGNED' : 'LEAD_ASSIGNED', { hot: s.hot, demoRequest: s.demoRequest, reason });
+    if (!(adopted && s.stage !== 'MQL')) await notify(newRep.id, previous ? 'LEAD_REASSIGNED' : 'LEAD_ASSIGNED', { hot: s.hot, demoRequest: s.demoRequest, reason });
     await projectNextDue();
   }
 
@@ -455,9 +459,12 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   }
 
   /**
-   * An imported MQL still waiting for its owner: the clocks start at the imported routing
-   * instant (a deadline already past breaches at once); the owner of record stays unless
-   * they are gone, in which case the lead is routed again now.
+   * An imported lead whose history is still open, started where it stands. The owner of
+   * record stays unless they are gone, in which case the lead is routed again now. The
+   * imported touches count as logged ones: they settle the first-touch clock, count towards
+   * the cadence and fill its steps. An MQL's clocks start at the imported routing instant (a
+   * deadline already past breaches at once); a SAL's cadence is planned from its acceptance
+   * in the owner's calendar; an open opportunity waits for `closeOpportunity`.
    */
   async function adopt(a: AdoptedLeadState): Promise<void> {
     const ctx = await store.loadEvaluationContext({ leadId });
@@ -466,10 +473,48 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     s.stage = a.stage;
     s.hot = a.hot;
     s.demoRequest = a.demoRequest;
+    // Before assigning: assign starts a first-touch clock only for an untouched lead.
+    s.touches = (a.touches ?? []).map((t) => ({ id: t.id, channel: t.channel, outcome: t.outcome, occurredAt: t.occurredAt, loggedAt: t.loggedAt }));
+    if (s.touches.some((t) => CONNECT_OUTCOMES.includes(t.outcome))) s.cadenceExit = 'CONNECTED';
+    if (a.stage === 'OPPORTUNITY') {
+      s.opportunityId = a.opportunityId ?? null;
+      s.cadenceExit ??= 'CONNECTED'; // qualified: out of the cadence, as after qualifyLead
+    }
     const owner = await store.loadRep({ repId: a.ownerId });
-    if (owner) await assign(owner, new Date(a.routedAt), 'Adopted from the historical import', SYSTEM_ACTOR);
-    else await route([], 'Adopted from the historical import: the imported owner is not an active rep');
+    if (owner) {
+      // Before the owner is set, so no touch can be logged before its step exists.
+      if (a.stage === 'SAL') await adoptCadence(a, owner);
+      await assign(owner, new Date(a.routedAt), 'Adopted from the historical import', SYSTEM_ACTOR, true);
+    } else {
+      await route([], 'Adopted from the historical import: the imported owner is not an active rep');
+    }
     await condition(() => s.ownerId !== null || outcome !== null);
+    if (a.stage === 'SAL' && s.cadence.length === 0 && rep && !outcome) {
+      // Rerouted (or queued until a manager assigned it): the cadence follows the new owner's calendar.
+      await adoptCadence(a, rep);
+      await projectNextDue();
+    }
+  }
+
+  /**
+   * A SAL's cadence as it was planned at its acceptance, in the owner's calendar; the
+   * imported touches since then fill its steps in time order exactly as `logTouch` does
+   * (earliest open step of the channel, else the earliest open step, done when logged).
+   */
+  async function adoptCadence(a: AdoptedLeadState, owner: AssignedRep): Promise<void> {
+    const acceptedAt = new Date(a.acceptedAt ?? a.routedAt);
+    const planned = planCadence(definition!.content.cadence, owner.calendar, acceptedAt);
+    s.cadence = planned.map((p) => ({ step: p.step, day: p.day, channel: p.channel, dueAt: p.dueAt.toISOString() }));
+    const touchOfStep = new Map<number, string>();
+    const since = s.touches.filter((t) => new Date(t.occurredAt) >= acceptedAt).sort((x, y) => new Date(x.occurredAt).getTime() - new Date(y.occurredAt).getTime());
+    for (const t of since) {
+      const open = s.cadence.filter((c) => !c.doneAt);
+      const step = open.find((c) => c.channel === t.channel) ?? open[0];
+      if (!step) break;
+      step.doneAt = t.loggedAt;
+      touchOfStep.set(step.step, t.id);
+    }
+    await store.recordCadence({ leadId, cycle, steps: s.cadence.map((c) => ({ ...c, touchId: touchOfStep.get(c.step) })) });
   }
 
   /** Nurture until the active definition says MQL, then hand off and route. */

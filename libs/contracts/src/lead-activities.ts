@@ -29,7 +29,8 @@ export interface LeadActivities {
   closeClock(input: { stepKey: string; status: 'MET' | 'CANCELLED'; at: string }): Promise<void>;
   /** Mark the clock BREACHED and append the permanent breach record. */
   recordBreach(input: { stepKey: string; at: string; managerId: string | null }): Promise<void>;
-  recordCadence(input: { leadId: string; cycle: number; steps: { step: number; day: number; channel: string; dueAt: string }[] }): Promise<void>;
+  /** Insert the cycle's cadence steps unless they exist; an adopted lead's steps may already be done by an imported touch. */
+  recordCadence(input: RecordCadenceInput): Promise<void>;
   recordTouch(input: RecordTouchInput): Promise<{ recorded: boolean }>;
   createOpportunity(input: CreateOpportunityInput): Promise<{ opportunityId: string }>;
   closeOpportunity(input: { opportunityId: string; won: boolean; reason: string; at: string }): Promise<void>;
@@ -103,6 +104,23 @@ export interface OpenClockInput {
   ownerId: string | null;
   startedAt: string;
   dueAt: string;
+}
+
+export interface RecordCadenceInput {
+  leadId: string;
+  cycle: number;
+  steps: CadenceStepInput[];
+}
+
+export interface CadenceStepInput {
+  step: number;
+  day: number;
+  channel: string;
+  dueAt: string;
+  /** Done already: when the touch that filled it was logged. */
+  doneAt?: string;
+  /** The `touch` row (its id) that filled the step. */
+  touchId?: string;
 }
 
 export interface RecordTouchInput {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type {
   AssignedRep,
@@ -9,6 +9,7 @@ import type {
   LeadActivities,
   LeadProjection,
   OpenClockInput,
+  RecordCadenceInput,
   RecordHandoffInput,
   RecordTouchInput,
   RecordTransitionInput,
@@ -199,15 +200,32 @@ export class LeadStoreActivities implements LeadActivities {
     });
   }
 
-  async recordCadence(input: { leadId: string; cycle: number; steps: { step: number; day: number; channel: string; dueAt: string }[] }): Promise<void> {
+  async recordCadence(input: RecordCadenceInput): Promise<void> {
     if (!input.steps.length) return;
-    await this.db
-      .createQueryBuilder()
-      .insert()
-      .into(CadenceStepEntity)
-      .values(input.steps.map((s) => ({ leadId: input.leadId, cycle: input.cycle, step: s.step, day: s.day, channel: s.channel, dueAt: new Date(s.dueAt) })))
-      .orIgnore()
-      .execute();
+    await this.db.transaction(async (tx) => {
+      await tx
+        .createQueryBuilder()
+        .insert()
+        .into(CadenceStepEntity)
+        .values(
+          input.steps.map((s) => ({
+            leadId: input.leadId,
+            cycle: input.cycle,
+            step: s.step,
+            day: s.day,
+            channel: s.channel,
+            dueAt: new Date(s.dueAt),
+            doneAt: s.doneAt ? new Date(s.doneAt) : null,
+            touchId: s.touchId ?? null,
+          })),
+        )
+        .orIgnore()
+        .execute();
+      // An imported touch that fills a step shows it, as a logged one does (never overwritten).
+      for (const s of input.steps.filter((x) => x.touchId)) {
+        await tx.getRepository(TouchEntity).update({ id: s.touchId, leadId: input.leadId, cadenceStep: IsNull() }, { cadenceStep: s.step });
+      }
+    });
   }
 
   async recordTouch(input: RecordTouchInput): Promise<{ recorded: boolean }> {
