@@ -3,10 +3,14 @@
 // not pass or fail.
 //
 //   npm run build && node bench/import.mjs [--database-url postgres://...] [--rows 1000000]
+//        [--interleave] [--dry-run] [--cache-leads 20000]
 //
 // The database (default baton_bench_import on the local cluster) is created if missing and
 // migrated; a team and ten reps with calendars are added once. Every run imports new people
 // (a fresh e-mail prefix), ten lifecycle events each, in the importer's 1,000-row batches.
+// By default each person's events are consecutive; --interleave deals them round-robin over
+// 50,000 people at a time (each person's next event 50,000 rows later), more than the
+// importer's lead cache holds: the worst case, every row's lead is loaded again.
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -23,6 +27,9 @@ const opt = (name, dflt) => {
 const DATABASE_URL = opt('database-url', 'postgres://postgres:postgres@127.0.0.1:5432/baton_bench_import');
 const ROWS = Number(String(opt('rows', '1000000')).replace(/_/g, ''));
 const EVENTS_PER_LEAD = 10;
+const INTERLEAVE = argv.includes('--interleave');
+const DRY_RUN = argv.includes('--dry-run');
+const CACHE_LEADS = Number(opt('cache-leads', '20000'));
 const require = createRequire(import.meta.url);
 const { runMigrations } = require(path.join(ROOT, 'dist/libs/persistence/src/data-source.js'));
 const { runImport } = require(path.join(ROOT, 'dist/libs/persistence/src/import/importer.js'));
@@ -76,37 +83,56 @@ await write('people.csv', 'email,first_name,last_name,company,industry,company_s
 })());
 let written = 0;
 await write('lifecycle.csv', 'email,occurred_at,event,owner_email,channel,outcome', (function* () {
-  for (let i = 0; i < leads && written < ROWS; i++) {
+  const eventsOf = (i) => {
     const rep = `rep${i % 10}@bench-import.test`;
-    const events = [
+    return [
       [60, 'MQL', '', '', ''], [61, 'ROUTED', rep, '', ''], [90, 'SALES_TOUCH', rep, 'CALL', 'NO_ANSWER'], [120, 'ACCEPTED', rep, '', ''],
       [1500, 'SALES_TOUCH', rep, 'EMAIL', 'ATTEMPTED'], [2940, 'SALES_TOUCH', rep, 'LINKEDIN', 'ATTEMPTED'], [5820, 'SALES_TOUCH', rep, 'CALL', 'VOICEMAIL'],
       [8700, 'SALES_TOUCH', rep, 'CALL', 'CONNECTED'], [8760, 'SQL', rep, '', ''], [10000, 'SALES_TOUCH', rep, 'EMAIL', 'REPLIED'],
     ];
-    for (const [m, event, owner, channel, outcome] of events) {
-      if (written++ >= ROWS) break;
-      yield `${email(i)},${at(i, m)},${event},${owner},${channel},${outcome}`;
+  };
+  const group = INTERLEAVE ? 50_000 : 1;
+  for (let g = 0; g < leads && written < ROWS; g += group) {
+    const end = Math.min(g + group, leads);
+    for (let k = 0; k < EVENTS_PER_LEAD; k++) {
+      for (let i = g; i < end; i++) {
+        const [m, event, owner, channel, outcome] = eventsOf(i)[k];
+        if (written++ >= ROWS) break;
+        yield `${email(i)},${at(i, m)},${event},${owner},${channel},${outcome}`;
+      }
     }
   }
 })());
 console.log(`generated ${fmt(leads)} people and ${fmt(Math.min(written, ROWS))} lifecycle rows in ${((Date.now() - t0) / 1000).toFixed(1)} s (${dir})`);
 
 let last = 0;
+let phase = null;
+let phaseStart = 0;
+const phases = [];
 const started = Date.now();
 const summary = await runImport({
   databaseUrl: DATABASE_URL,
   paths: [dir],
   startedBy: 'bench/import.mjs',
+  dryRun: DRY_RUN,
+  cacheLeads: CACHE_LEADS,
   onProgress: ({ file, rows, rowsPerSecond }) => {
+    if (file !== phase) {
+      if (phase) phases.push(`${phase} ${((Date.now() - phaseStart) / 1000).toFixed(1)} s`);
+      phase = file;
+      phaseStart = Date.now();
+    }
     if (Date.now() - last < 2000) return;
     last = Date.now();
     process.stderr.write(`\r${file}: ${fmt(rows)} rows, ${fmt(rowsPerSecond)} rows/s, rss ${fmt(process.memoryUsage().rss / 2 ** 20)} MiB   `);
   },
 });
 process.stderr.write('\n');
+if (phase) phases.push(`${phase} ${((Date.now() - phaseStart) / 1000).toFixed(1)} s`);
 const secs = (Date.now() - started) / 1000;
 for (const f of summary.files) console.log(`${f.file.padEnd(16)} read ${fmt(f.read)}  imported ${fmt(f.imported)}  present ${fmt(f.skipped)}  rejected ${fmt(f.rejected)}`);
 const lifecycle = summary.files.find((f) => f.type === 'lifecycle');
-console.log(`import: ${fmt(summary.totals.read)} rows in ${secs.toFixed(1)} s = ${fmt(summary.totals.read / secs)} rows/s overall (lifecycle ${fmt(lifecycle.read)} rows)`);
+console.log(`${DRY_RUN ? 'dry run' : 'import'}${INTERLEAVE ? ' (interleaved)' : ''}, cache ${fmt(CACHE_LEADS)} leads: ${fmt(summary.totals.read)} rows in ${secs.toFixed(1)} s = ${fmt(summary.totals.read / secs)} rows/s overall (lifecycle ${fmt(lifecycle.read)} rows)`);
+console.log(`phases (from each one's first progress report): ${phases.join(', ')}`);
 console.log(`peak RSS: ${fmt(process.resourceUsage().maxRSS / 1024)} MiB`);
 await rm(dir, { recursive: true, force: true });

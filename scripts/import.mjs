@@ -41,7 +41,7 @@ if (!existsSync(compiled)) {
   console.error('dist/ is missing the importer: run `npm run build` first');
   process.exit(2);
 }
-const { runImport, ImportUsageError } = createRequire(import.meta.url)(compiled);
+const { runImport, ImportUsageError, FINISHING } = createRequire(import.meta.url)(compiled);
 const databaseUrl = process.env.DATABASE_URL || `postgres://postgres:postgres@127.0.0.1:${process.env.BATON_DB_PORT || 55432}/postgres`;
 
 const fmt = (n) => Math.round(n).toLocaleString('en');
@@ -50,7 +50,8 @@ const progress = ({ file, rows, rowsPerSecond }) => {
   const now = Date.now();
   if (now - lastProgress < 250) return;
   lastProgress = now;
-  process.stderr.write(`\r${file}: ${fmt(rows)} rows, ${fmt(rowsPerSecond)} rows/s   `);
+  const unit = file === FINISHING ? 'leads' : 'rows';
+  process.stderr.write(`\r${file}: ${fmt(rows)} ${unit}, ${fmt(rowsPerSecond)} ${unit}/s   `);
 };
 
 // Open imported leads get their live workflows on TEMPORAL_ADDRESS (default: what `npm start` runs).
@@ -95,7 +96,7 @@ const t = summary.totals;
 console.log(`${pad('total', 28)}${num(fmt(t.read), 10)}${num(fmt(t.imported), 10)}${num(fmt(t.skipped), 10)}${num(fmt(t.rejected), 10)}`);
 if (summary.adoption) {
   const a = summary.adoption;
-  console.log(`\nOpen leads: ${a.started} adopted by a live workflow, ${a.alreadyRunning} already running, ${a.notAdopted} in a later stage not adopted (see docs/import.md)`);
+  console.log(`\nOpen leads: ${a.started} adopted by a live workflow, ${a.alreadyRunning} already running, ${a.notAdopted} open but not adoptable as they are (queued, SQL without an opportunity, opted out; see docs/import.md)`);
 }
 if (summary.rejections.length) {
   console.log(`\nRejected rows${t.rejected > summary.rejections.length ? ` (first ${summary.rejections.length}; all in importJob(id: "${summary.jobId}") { rejections })` : ''}:`);

@@ -60,6 +60,7 @@ export interface ImportOptions {
   cacheLeads?: number;
   /** "Now" for clocks still running at import time (default: the wall clock). */
   now?: Date;
+  /** After each batch; in the finishing pass `file` is FINISHING and `rows` counts leads. */
   onProgress?: (p: { file: string; rows: number; rowsPerSecond: number }) => void;
   /**
    * Starts the live workflows of imported leads whose history is still open (the CLI and the
@@ -124,6 +125,9 @@ export interface ImportSummary {
 }
 
 export class ImportUsageError extends Error {}
+
+/** The progress reports' `file` during the finishing pass. */
+export const FINISHING = '(finishing: clocks, projection, adoption)';
 
 const TYPE_ORDER: ImportFileType[] = ['targets', 'accounts', 'people', 'touchpoints', 'lifecycle', 'opportunities'];
 const KEY_FIELD: Record<ImportFileType, string> = { people: 'email', accounts: 'domain', targets: 'month', touchpoints: 'occurred_at', lifecycle: 'occurred_at', opportunities: 'created_at' };
@@ -883,6 +887,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
 
     if (!dryRun) {
       adopting = !!opts.adopt;
+      const finishStart = Date.now();
+      let finished = 0;
       for (;;) {
         const chunk: string[] = (await db.query(`SELECT lead_id FROM import_pending_lead ORDER BY lead_id LIMIT 1000`)).rows.map((r) => r.lead_id);
         if (!chunk.length) break;
@@ -893,6 +899,9 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
         }
         // Off the list only once adopted: after a crash here the next run adopts (idempotently) again.
         await db.query(`DELETE FROM import_pending_lead WHERE lead_id = ANY($1::uuid[])`, [chunk]);
+        finished += chunk.length;
+        const secs = (Date.now() - finishStart) / 1000;
+        opts.onProgress?.({ file: FINISHING, rows: finished, rowsPerSecond: secs > 0 ? finished / secs : 0 });
       }
     }
     const summary = finish(jobId, dryRun ? 'DRY_RUN' : 'SUCCEEDED', dryRun, counts, kept, started, totalRows);
