@@ -202,26 +202,27 @@ describe('historical import', () => {
     const dir = mkdtempSync(join(tmpdir(), 'baton-resume-'));
     const tag = Date.now().toString(36);
     const email = (p: string) => `${p}.${tag}@resume.test`;
-    const rep = DEMO('rep.berlin'); // Mon-Fri 09:00-17:00 Berlin
+    // After every as-of of the KPI fixture, whose lead aging counts every open lead. Mon-Fri 09:00-17:00 Berlin (UTC+2 then).
+    const rep = DEMO('rep.berlin');
     writeFileSync(
       join(dir, 'people.csv'),
-      'email,first_name,last_name,company,created_at\n' + ['a', 'b', 'c'].map((p) => `${email(p)},${p.toUpperCase()},Resume,Resume AG,2025-01-03T08:00:00Z`).join('\n') + '\n',
+      'email,first_name,last_name,company,created_at\n' + ['a', 'b', 'c'].map((p) => `${email(p)},${p.toUpperCase()},Resume,Resume AG,2025-08-29T08:00:00Z`).join('\n') + '\n',
     );
     // Interleaved by time, as CRM exports are: with a one-lead cache every row reloads its lead.
     const rows = [
-      { email: email('a'), occurred_at: '2025-01-06T09:00:00Z', event: 'MQL' },
-      { email: email('b'), occurred_at: '2025-01-06T09:05:00Z', event: 'MQL' },
-      { email: email('a'), occurred_at: '2025-01-06T09:06:00Z', event: 'ROUTED', owner_email: rep },
-      { email: email('b'), occurred_at: '2025-01-06T09:07:00Z', event: 'ROUTED', owner_email: rep },
-      { email: email('c'), occurred_at: '2025-01-06T09:10:00Z', event: 'MQL' },
-      { email: email('c'), occurred_at: '2025-01-06T09:11:00Z', event: 'ROUTED', owner_email: rep },
-      { email: email('a'), occurred_at: '2025-01-06T09:30:00Z', event: 'SALES_TOUCH', owner_email: rep, channel: 'CALL', outcome: 'NO_ANSWER' },
-      { email: email('a'), occurred_at: '2025-01-06T10:00:00Z', event: 'ACCEPTED', owner_email: rep },
-      { email: email('b'), occurred_at: '2025-01-07T15:00:00Z', event: 'ACCEPTED', owner_email: rep },
-      { email: email('b'), occurred_at: '2025-01-07T15:30:00Z', event: 'SALES_TOUCH', owner_email: rep, channel: 'EMAIL', outcome: 'ATTEMPTED', logged_at: '2025-01-08T18:00:00Z' },
+      { email: email('a'), occurred_at: '2025-09-01T09:00:00Z', event: 'MQL' },
+      { email: email('b'), occurred_at: '2025-09-01T09:05:00Z', event: 'MQL' },
+      { email: email('a'), occurred_at: '2025-09-01T09:06:00Z', event: 'ROUTED', owner_email: rep },
+      { email: email('b'), occurred_at: '2025-09-01T09:07:00Z', event: 'ROUTED', owner_email: rep },
+      { email: email('c'), occurred_at: '2025-09-01T09:10:00Z', event: 'MQL' },
+      { email: email('c'), occurred_at: '2025-09-01T09:11:00Z', event: 'ROUTED', owner_email: rep },
+      { email: email('a'), occurred_at: '2025-09-01T09:30:00Z', event: 'SALES_TOUCH', owner_email: rep, channel: 'CALL', outcome: 'NO_ANSWER' },
+      { email: email('a'), occurred_at: '2025-09-01T10:00:00Z', event: 'ACCEPTED', owner_email: rep },
+      { email: email('b'), occurred_at: '2025-09-02T15:00:00Z', event: 'ACCEPTED', owner_email: rep },
+      { email: email('b'), occurred_at: '2025-09-02T15:30:00Z', event: 'SALES_TOUCH', owner_email: rep, channel: 'EMAIL', outcome: 'ATTEMPTED', logged_at: '2025-09-03T18:00:00Z' },
     ];
     writeFileSync(join(dir, 'lifecycle.ndjson'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    const options = { databaseUrl: stack.databaseUrl(), paths: [dir], batchSize: 2, cacheLeads: 1, now: new Date('2025-02-03T00:00:00Z'), startedBy: 'import.test/resume' };
+    const options = { databaseUrl: stack.databaseUrl(), paths: [dir], batchSize: 2, cacheLeads: 1, now: new Date('2025-10-01T00:00:00Z'), startedBy: 'import.test/resume' };
     const leadIds = async () => (await sql(`SELECT id FROM lead WHERE email LIKE $1 ORDER BY email`, [`%.${tag}@resume.test`])).map((r) => r.id as string);
 
     // The "crash": the process dies after the second lifecycle batch committed.
@@ -259,7 +260,7 @@ describe('historical import', () => {
       { email: email('c'), stage: 'MQL', transitions: 2, routings: 1, touches: 0, clocks: 'ACCEPT:BREACHED,FIRST_TOUCH_STANDARD:BREACHED', breaches: 2 },
     ]);
     const [b] = await sql(`SELECT due_at FROM sla_clock WHERE lead_id = $1 AND kind = 'ACCEPT'`, [ids[1]]);
-    expect(new Date(b.due_at).toISOString()).toBe('2025-01-06T13:07:00Z'.replace('Z', '.000Z')); // 10:07 Berlin + 4 business hours
+    expect(new Date(b.due_at).toISOString()).toBe('2025-09-01T13:07:00.000Z'); // 11:07 Berlin + 4 business hours
 
     // A third run finds everything present and changes nothing.
     const before = await rawCounts();
