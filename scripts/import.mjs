@@ -8,13 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './lib/stack.mjs';
 
-const USAGE = 'usage: npm run import -- <dir|files...> [--dry-run] [--mapping <preset|mapping.json>]... [--batch-size N] [--started-by NAME] [--no-adopt]';
+const USAGE = 'usage: npm run import -- <dir|files...> [--dry-run] [--mapping <preset|mapping.json>]... [--batch-size N] [--cache-leads N] [--started-by NAME] [--no-adopt]';
 const argv = process.argv.slice(2);
 const paths = [];
 const mappings = [];
 let dryRun = false;
 let adoptLeads = true;
 let batchSize = 1000;
+let cacheLeads = 20_000;
 let startedBy = `cli:${os.userInfo().username}`;
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
@@ -22,6 +23,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--mapping') mappings.push(argv[++i]);
   else if (a === '--no-adopt') adoptLeads = false;
   else if (a === '--batch-size') batchSize = Number(argv[++i]);
+  else if (a === '--cache-leads') cacheLeads = Number(argv[++i]);
   else if (a === '--started-by') startedBy = argv[++i];
   else if (a === '--help' || a === '-h') {
     console.log(USAGE);
@@ -31,7 +33,7 @@ for (let i = 0; i < argv.length; i++) {
     process.exit(2);
   } else paths.push(a);
 }
-if (!paths.length || mappings.some((m) => !m) || !Number.isInteger(batchSize) || batchSize < 1) {
+if (!paths.length || mappings.some((m) => !m) || !Number.isInteger(batchSize) || batchSize < 1 || !Number.isInteger(cacheLeads) || cacheLeads < 1) {
   console.error(USAGE);
   process.exit(2);
 }
@@ -73,7 +75,7 @@ if (adoptLeads && !dryRun) {
 
 let summary;
 try {
-  summary = await runImport({ databaseUrl, paths: paths.map((p) => path.resolve(p)), dryRun, mappings, batchSize, startedBy, keepRejections: 50, onProgress: progress, adopt: temporal?.adopt });
+  summary = await runImport({ databaseUrl, paths: paths.map((p) => path.resolve(p)), dryRun, mappings, batchSize, cacheLeads, startedBy, keepRejections: 50, onProgress: progress, adopt: temporal?.adopt });
 } catch (e) {
   process.stderr.write('\n');
   if (e instanceof ImportUsageError) {
