@@ -261,6 +261,9 @@ describe('historical import', () => {
     ]);
     const [b] = await sql(`SELECT due_at FROM sla_clock WHERE lead_id = $1 AND kind = 'ACCEPT'`, [ids[1]]);
     expect(new Date(b.due_at).toISOString()).toBe('2025-09-01T13:07:00.000Z'); // 11:07 Berlin + 4 business hours
+    // The late log breaches the logging clock 24 h after the touch, recorded when it was logged (as the live workflow does).
+    const [logging] = await sql(`SELECT c.due_at, c.breached_at, b.breached_at AS breach_at FROM sla_clock c JOIN sla_breach b ON b.clock_id = c.id WHERE c.lead_id = $1 AND c.kind = 'TOUCH_LOGGING'`, [ids[1]]);
+    expect([logging.due_at, logging.breached_at, logging.breach_at].map((d) => new Date(d).toISOString())).toEqual(['2025-09-03T15:30:00.000Z', '2025-09-03T18:00:00.000Z', '2025-09-03T18:00:00.000Z']);
 
     // A third run finds everything present and changes nothing.
     const before = await rawCounts();

@@ -26,6 +26,7 @@ import {
   TOUCH_CHANNELS,
   TOUCH_OUTCOMES,
   TouchChannel,
+  touchLoggingClock,
 } from '../../libs/domain/src';
 import { ErrorCode } from '../../libs/contracts/src/errors';
 import type { AssignedRep, LeadActivities, NotificationActivities, NotifyInput, RoutingActivities } from '../../libs/contracts/src/lead-activities';
@@ -45,6 +46,7 @@ import {
   reassignLeadUpdate,
   rejectLeadUpdate,
   SlaClockView,
+  CadenceStepView,
 } from '../../libs/contracts/src/lead-workflow';
 import { Actor, SYSTEM_ACTOR } from '../../libs/contracts/src/roles';
 
@@ -170,6 +172,12 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
       })(),
     );
     return view;
+  }
+
+  /** The cadence step a touch fills: the earliest open step of its channel, else the earliest open step. */
+  function stepForTouch(channel: string): CadenceStepView | undefined {
+    const open = s.cadence.filter((c) => !c.doneAt);
+    return open.find((c) => c.channel === channel) ?? open[0];
   }
 
   function settleClocks(kinds: string[], status: 'MET' | 'CANCELLED'): void {
@@ -315,17 +323,15 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
       if (s.touches.some((t) => t.id === cmd.touchId)) return s; // a retried command: already logged
       const loggedAt = now();
       const occurredAt = new Date(cmd.occurredAt);
-      // The touch fills the earliest open cadence step of its channel, else the earliest open step.
-      const open = s.cadence.filter((c) => !c.doneAt);
-      const step = open.find((c) => c.channel === cmd.channel) ?? open[0];
+      const step = stepForTouch(cmd.channel);
       if (step) step.doneAt = loggedAt.toISOString();
       s.touches.push({ id: cmd.touchId, channel: cmd.channel, outcome: cmd.outcome, occurredAt: cmd.occurredAt, loggedAt: loggedAt.toISOString() });
       settleClocks(FIRST_TOUCH_KINDS, 'MET');
       await store.recordTouch({ stepKey: key(`touch-${cmd.touchId}`), leadId, repId: cmd.actor.id, channel: cmd.channel, outcome: cmd.outcome, occurredAt: cmd.occurredAt, loggedAt: loggedAt.toISOString(), cycle, cadenceStep: step?.step ?? null, note: cmd.note });
 
       // The outcome must be logged within the logging window of the touch itself.
-      const loggingDue = new Date(occurredAt.getTime() + definition!.content.sla.touchLoggingMinutes * 60_000);
-      const logClock: SlaClockView = { key: key(`clock${next()}-TOUCH_LOGGING`), kind: 'TOUCH_LOGGING', ownerId: rep?.id ?? null, startedAt: cmd.occurredAt, dueAt: loggingDue.toISOString(), status: loggedAt <= loggingDue ? 'MET' : 'BREACHED' };
+      const logging = touchLoggingClock(occurredAt, loggedAt, definition!.content.sla);
+      const logClock: SlaClockView = { key: key(`clock${next()}-TOUCH_LOGGING`), kind: 'TOUCH_LOGGING', ownerId: rep?.id ?? null, startedAt: cmd.occurredAt, dueAt: logging.dueAt.toISOString(), status: logging.status };
       s.clocks.push(logClock);
       await store.openClock({ stepKey: logClock.key, leadId, kind: 'TOUCH_LOGGING', ownerId: logClock.ownerId, startedAt: logClock.startedAt, dueAt: logClock.dueAt });
       if (logClock.status === 'MET') {
@@ -508,8 +514,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     const touchOfStep = new Map<number, string>();
     const since = s.touches.filter((t) => new Date(t.occurredAt) >= acceptedAt).sort((x, y) => new Date(x.occurredAt).getTime() - new Date(y.occurredAt).getTime());
     for (const t of since) {
-      const open = s.cadence.filter((c) => !c.doneAt);
-      const step = open.find((c) => c.channel === t.channel) ?? open[0];
+      const step = stepForTouch(t.channel);
       if (!step) break;
       step.doneAt = t.loggedAt;
       touchOfStep.set(step.step, t.id);

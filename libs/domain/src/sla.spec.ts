@@ -1,5 +1,5 @@
 import { BusinessCalendar } from './business-hours';
-import { classifyClock, firstTouchSlaKind, slaDueAt } from './sla';
+import { classifyClock, firstTouchSlaKind, slaDueAt, touchLoggingClock } from './sla';
 import { DEFAULT_STAGE_DEFINITION_V1 } from './stage-definition';
 
 const terms = DEFAULT_STAGE_DEFINITION_V1.sla;
@@ -57,5 +57,16 @@ describe('classifyClock', () => {
   it('unmet is PENDING up to and at the due instant, BREACHED after it', () => {
     expect(classifyClock(dueAt, undefined, dueAt)).toBe('PENDING');
     expect(classifyClock(dueAt, undefined, new Date(dueAt.getTime() + 1))).toBe('BREACHED');
+  });
+});
+
+describe('touchLoggingClock', () => {
+  it('a touch logged within the logging window (24 h, wall-clock) meets its clock, at the due instant too; logged later breaches it', () => {
+    const terms = DEFAULT_STAGE_DEFINITION_V1.sla;
+    const touched = new Date('2025-02-07T15:00:00Z');
+    expect(touchLoggingClock(touched, new Date('2025-02-08T15:00:00Z'), terms)).toEqual({ dueAt: new Date('2025-02-08T15:00:00Z'), status: 'MET' });
+    // The KPI fixture's L08 step 3: logged 29 h after the touch.
+    expect(touchLoggingClock(touched, new Date('2025-02-08T20:00:00Z'), terms)).toEqual({ dueAt: new Date('2025-02-08T15:00:00Z'), status: 'BREACHED' });
+    expect(touchLoggingClock(touched, touched, terms).dueAt).toEqual(slaDueAt('TOUCH_LOGGING', terms, { timeZone: 'UTC', weekly: {}, holidays: [] } as BusinessCalendar, touched));
   });
 });

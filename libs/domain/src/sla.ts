@@ -30,8 +30,22 @@ export function slaDueAt(kind: SlaKind, terms: SlaTerms, calendar: BusinessCalen
     case 'FIRST_TOUCH_STANDARD':
       return endOfBusinessDay(calendar, startedAt);
     case 'TOUCH_LOGGING':
-      return new Date(startedAt.getTime() + terms.touchLoggingMinutes * 60_000);
+      return touchLoggingDueAt(terms, startedAt);
   }
+}
+
+function touchLoggingDueAt(terms: SlaTerms, touchedAt: Date): Date {
+  return new Date(touchedAt.getTime() + terms.touchLoggingMinutes * 60_000);
+}
+
+/**
+ * A touch's TOUCH_LOGGING clock, settled when the touch is logged (live or imported): due
+ * `touchLoggingMinutes` after the touch (wall-clock); MET when logged by then, else BREACHED,
+ * the breach known at the logging instant.
+ */
+export function touchLoggingClock(touchedAt: Date, loggedAt: Date, terms: SlaTerms): { dueAt: Date; status: 'MET' | 'BREACHED' } {
+  const dueAt = touchLoggingDueAt(terms, touchedAt);
+  return { dueAt, status: loggedAt <= dueAt ? 'MET' : 'BREACHED' };
 }
 
 /** Met at or before the due instant = MET; unmet and past due = BREACHED (due itself is still on time). */

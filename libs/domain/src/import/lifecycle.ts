@@ -42,7 +42,7 @@ export function stageAt(entries: readonly StageEntry[], at: number): string | nu
 }
 
 /** Inserts keeping time order (equal instants: after the ones already there). */
-export function insertStage(entries: StageEntry[], entry: StageEntry): void {
+export function insertByTime<T extends { at: number }>(entries: T[], entry: T): void {
   let i = entries.length;
   while (i > 0 && entries[i - 1].at > entry.at) i--;
   entries.splice(i, 0, entry);
@@ -117,15 +117,4 @@ export function historicalClocks(r: HistoricalRouting, terms: SlaTerms, now: Dat
   const rejectedAt = r.decision?.stage === 'REJECTED' ? r.decision.at : null;
   const touch = settle(kind, r.at, touchDue, r.firstTouchAt, endOfWatch(r.nextRoutingAt, rejectedAt, r.movedOnAt), now);
   return [accept, touch];
-}
-
-/**
- * The TOUCH_LOGGING clock of an imported touch, as the live workflow records it when a rep
- * logs a touch: due `touchLoggingMinutes` after the touch (wall-clock), MET when logged by
- * then, else BREACHED at the logging instant (the breach becomes known when the touch is logged).
- */
-export function historicalTouchLoggingClock(occurredAt: Date, loggedAt: Date, terms: SlaTerms): HistoricalClock {
-  const dueAt = new Date(occurredAt.getTime() + terms.touchLoggingMinutes * 60_000);
-  const base = { kind: 'TOUCH_LOGGING' as const, startedAt: occurredAt, dueAt };
-  return loggedAt <= dueAt ? { ...base, status: 'MET', metAt: loggedAt, breachedAt: null } : { ...base, status: 'BREACHED', metAt: null, breachedAt: loggedAt };
 }

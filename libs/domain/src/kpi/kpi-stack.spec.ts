@@ -1,16 +1,6 @@
-import { DomainRuleError } from '../field-violation';
 import { KpiStackFunnelLevel, kpiStack, KpiStackInput } from './kpi-stack';
+import { violationsOf as ruleViolationsOf } from '../testing/rule-violations';
 
-const violationsOf = (fn: () => unknown): string[] => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainRuleError);
-    expect((e as DomainRuleError).code).toBe('INVALID_KPI_INPUT');
-    return (e as DomainRuleError).violations.map((v) => `${v.field}:${v.rule}`);
-  }
-  throw new Error('expected a DomainRuleError');
-};
 
 /** Just the funnel part, as [level, required, actual, gap, status]. */
 const funnel = (input: KpiStackInput) =>
@@ -28,6 +18,8 @@ const base: KpiStackInput = {
   actual: { openPipeline: 280_000, opportunitiesCreated: 13, sqls: 10, mqls: 55 },
   execution: [],
 };
+
+const violationsOf = (fn: () => unknown) => ruleViolationsOf(fn, 'INVALID_KPI_INPUT');
 
 describe('kpiStack: revenue goal -> pipeline -> funnel volumes', () => {
   it('derives each level from the one above at the actual rates', () => {

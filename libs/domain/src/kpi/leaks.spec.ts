@@ -1,17 +1,7 @@
-import { DomainRuleError } from '../field-violation';
 import { KPI_KEYS } from './catalog';
 import { findLeaks, KPI_LEAK_ACTIONS, kpiGapRatio, LeakInput, STAGE_STALL_ALLOWANCE_HOURS, STALL_ALLOWANCE_DAYS, stallSeverity } from './leaks';
+import { violationsOf as ruleViolationsOf } from '../testing/rule-violations';
 
-const violationsOf = (fn: () => unknown): string[] => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainRuleError);
-    expect((e as DomainRuleError).code).toBe('INVALID_KPI_INPUT');
-    return (e as DomainRuleError).violations.map((v) => `${v.field}:${v.rule}`);
-  }
-  throw new Error('expected a DomainRuleError');
-};
 
 // Expected revenue of one more deal: 20000 x 0.25 = 5000.
 const context = { meanWonDealSize: 20_000, winRate: 0.25 };
@@ -46,6 +36,8 @@ const input: LeakInput = {
   revenueContext: context,
   asOfLocalDate: '2026-03-16',
 };
+
+const violationsOf = (fn: () => unknown) => ruleViolationsOf(fn, 'INVALID_KPI_INPUT');
 
 describe('findLeaks: the Revenue Growth Blueprint order', () => {
   it('orders by expected impact and prioritises by severity and the median impact', () => {

@@ -1,17 +1,8 @@
-import { DomainRuleError } from '../field-violation';
 import { KPI_KEYS } from './catalog';
 import { defaultKpiTargets, proratedRevenueTarget, resolveKpiTarget, validateKpiTarget, validateRevenueTarget } from './target-rules';
+import { violationsOf } from '../testing/rule-violations';
 
 const rules = (vs: { field: string; rule: string }[]) => vs.map((v) => `${v.field}:${v.rule}`);
-const violationsOf = (fn: () => unknown): string[] => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainRuleError);
-    return rules([...(e as DomainRuleError).violations]);
-  }
-  throw new Error('expected a DomainRuleError');
-};
 
 describe('validateKpiTarget', () => {
   it('accepts the brief defaults and targets on each unit', () => {

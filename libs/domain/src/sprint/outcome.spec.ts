@@ -1,7 +1,7 @@
-import { DomainRuleError } from '../field-violation';
 import { findLeaks, KPI_LEAK_ACTIONS, Leak, STALL_LEAK_ACTIONS } from '../kpi/leaks';
 import { blueprintActions, KpiMeasureLike, sprintOutcome } from './outcome';
 import { SprintPeople } from './plan';
+import { violationsOf } from '../testing/rule-violations';
 
 const PEOPLE: SprintPeople = {
   sponsorId: '00000000-0000-4000-8000-000000000001',
@@ -10,15 +10,6 @@ const PEOPLE: SprintPeople = {
   revopsOwnerId: '00000000-0000-4000-8000-000000000004',
 };
 
-const violationsOf = (fn: () => unknown): string[] => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainRuleError);
-    return (e as DomainRuleError).violations.map((v) => `${v.field}:${v.rule}`);
-  }
-  throw new Error('expected a DomainRuleError');
-};
 
 describe('sprintOutcome', () => {
   const baseline: KpiMeasureLike[] = [

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { Client } from 'pg';
 import type { AdoptedTouch } from '../../../contracts/src/lead-workflow';
 import type { BusinessCalendar } from '../../../domain/src/business-hours';
+import { touchLoggingClock } from '../../../domain/src/sla';
 import { DEFAULT_STAGE_DEFINITION_V1, StageDefinitionContent } from '../../../domain/src/stage-definition';
 import {
   AccountRow,
@@ -16,13 +17,12 @@ import {
   fileKey,
   fileTypeOf,
   historicalClocks,
-  historicalTouchLoggingClock,
   HeaderPlan,
   IMPORT_FILE_TYPES,
   ImportFileType,
   ImportMapping,
   ImportViolation,
-  insertStage,
+  insertByTime,
   LifecycleRow,
   MAPPING_PRESETS,
   ndjsonRow,
@@ -312,10 +312,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
       await insertMany(db, 'import_rejection', [['job_id', 'uuid'], ['file', 'text'], ['row_number', 'int'], ['field', 'text'], ['rule', 'text'], ['message', 'text']], batch.map((r) => [jobId, r.file, r.row, r.field, r.rule, r.message]), '');
     };
 
-    // Bulk mode: the KPI fact triggers defer to one kpi_refresh_leads(<the batch's leads>) per
-    // transaction (baton.defer_kpi_facts, docs/kpis.md); a database whose trigger predates the
-    // setting refreshes per row instead, with the same result.
-    const bulk = true;
+    // Bulk mode: the KPI fact triggers defer to one kpi_refresh_leads(<the transaction's leads>)
+    // before each commit (baton.defer_kpi_facts, docs/kpis.md).
     const DEFER = `SELECT set_config('baton.defer_kpi_facts', 'on', true)`;
 
     // Keyed by job: the embedded database serves every connection from one session, so its temp tables are shared.
@@ -420,11 +418,6 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
       }
       return seen ? owner : s.baseOwner;
     };
-    const pushSorted = <T extends { at: number }>(list: T[], item: T) => {
-      let i = list.length;
-      while (i > 0 && list[i - 1].at > item.at) i--;
-      list.splice(i, 0, item);
-    };
 
     // ------------------------------------------------------------------ pending writes of a batch
     type Writes = { [table: string]: Row[] };
@@ -436,7 +429,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     };
     const transition = (s: LeadState, from: string | null, to: string, at: number, actor: { id: string; role: string }, reason: string, details: unknown, version: number | null) => {
       s.transitionKeys.add(`${to}|${at}`);
-      if (from !== to) insertStage(s.stages, { at, stage: to });
+      if (from !== to) insertByTime(s.stages, { at, stage: to });
       add('stage_transition', [`import:${s.id}/${to}@${iso(at)}`, s.id, from, to, iso(at), actor.id, actor.role, reason, version, details === null ? null : JSON.stringify(details)], s.id);
     };
     const actorOf = (userId: string | null) => (userId ? { id: userId, role: userById.get(userId)?.role ?? 'SALES_REP' } : SYSTEM);
@@ -449,7 +442,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
       if (dryRun || !Object.keys(w).length) return;
       await db.query('BEGIN');
       try {
-        if (bulk) await db.query(DEFER);
+        await db.query(DEFER);
         await insertMany(db, 'revenue_target', [['month', 'text'], ['amount', 'numeric'], ['updated_by', 'text']], w.revenue_target ?? [], 'ON CONFLICT (month) DO NOTHING');
         await insertMany(db, 'account', [['domain', 'text'], ['name', 'text'], ['industry', 'text'], ['company_size', 'int'], ['owner_id', 'uuid']], w.account ?? [], 'ON CONFLICT (domain) DO NOTHING');
         await insertMany(
@@ -479,7 +472,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
           [['id', 'uuid'], ['step_key', 'text'], ['lead_id', 'uuid'], ['owner_id', 'uuid'], ['amount', 'numeric'], ['expected_close_at', 'timestamptz'], ['created_at', 'timestamptz'], ['status', 'text'], ['closed_at', 'timestamptz'], ['close_reason', 'text'], ['bant', 'jsonb'], ['account_id', 'uuid', '(SELECT l.account_id FROM lead l WHERE l.id = u.lead_id)']],
           (w.opportunity ?? []).map((r) => [...r, null]),
         );
-        if (bulk && leadIds.length) await db.query('SELECT kpi_refresh_leads($1::uuid[])', [leadIds]);
+        if (leadIds.length) await db.query('SELECT kpi_refresh_leads($1::uuid[])', [leadIds]);
         // The finishing pass's work list, in the same transaction as the rows it finishes.
         if (leadIds.length) await db.query(`INSERT INTO import_pending_lead (lead_id, job_id) SELECT unnest($1::uuid[]), $2 ON CONFLICT (lead_id) DO NOTHING`, [leadIds, jobId]);
         await db.query('COMMIT');
@@ -497,6 +490,13 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
         if (kept.length < keep) kept.push(r);
         pendingRejections.push(r);
       }
+    };
+    /** The active user an `owner_email` names (null when none is given); undefined when the row was rejected for it. */
+    const ownerOf = (email: string | null, c: ImportFileCounts, row: number): User | null | undefined => {
+      if (!email) return null;
+      const user = users.get(email);
+      if (!user) reject(c, row, [{ field: 'owner_email', rule: 'KNOWN_OWNER', message: `${email} is not an active user` }]);
+      return user;
     };
     let totalRows = 0;
     for (let fi = 0; fi < files.length; fi++) {
@@ -533,9 +533,9 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
 
       const processBatch = async () => {
         const read = batch.length;
+        if (!read) return;
         const rows = await firstOfKeys(batch);
         batch = [];
-        if (!read) return;
         const emails = rows.map((r) => (r.value as { email?: string }).email).filter((e): e is string => !!e);
         if (emails.length) await ensureLeads(emails);
         if (file.type === 'targets' || file.type === 'accounts') {
@@ -553,9 +553,9 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
               else (add('revenue_target', [t.month, t.amount, 'import']), c.imported++);
             } else {
               const a = r.value as AccountRow;
-              const owner = a.ownerEmail ? users.get(a.ownerEmail) : null;
-              if (a.ownerEmail && !owner) reject(c, r.row, [{ field: 'owner_email', rule: 'KNOWN_OWNER', message: `${a.ownerEmail} is not an active user` }]);
-              else if (existing.has(a.domain)) c.skipped++;
+              const owner = ownerOf(a.ownerEmail, c, r.row);
+              if (owner === undefined) continue;
+              if (existing.has(a.domain)) c.skipped++;
               else (add('account', [a.domain, a.name, a.industry, a.companySize, owner?.id ?? null]), c.imported++);
             }
           }
@@ -599,11 +599,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
           if (file.type === 'opportunities') {
             const o = v as OpportunityRow;
             const at = o.createdAt.getTime();
-            const owner = o.ownerEmail ? users.get(o.ownerEmail) : null;
-            if (o.ownerEmail && !owner) {
-              reject(c, r.row, [{ field: 'owner_email', rule: 'KNOWN_OWNER', message: `${o.ownerEmail} is not an active user` }]);
-              continue;
-            }
+            const owner = ownerOf(o.ownerEmail, c, r.row);
+            if (owner === undefined) continue;
             if (s.opportunities.has(at)) {
               c.skipped++;
               continue;
@@ -616,7 +613,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
             let field = 'created_at';
             if (!problem && closedAt !== null && !hasClose) {
               const stages = [...s.stages];
-              if (!hasOpp) insertStage(stages, { at, stage: 'OPPORTUNITY' });
+              if (!hasOpp) insertByTime(stages, { at, stage: 'OPPORTUNITY' });
               problem = orderViolation(stages, 'CLOSED', closedAt, closeTo);
               field = 'closed_at';
             }
@@ -636,11 +633,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
           // lifecycle
           const l = v as LifecycleRow;
           const at = l.occurredAt.getTime();
-          const owner = l.ownerEmail ? users.get(l.ownerEmail) : null;
-          if (l.ownerEmail && !owner) {
-            reject(c, r.row, [{ field: 'owner_email', rule: 'KNOWN_OWNER', message: `${l.ownerEmail} is not an active user` }]);
-            continue;
-          }
+          const owner = ownerOf(l.ownerEmail, c, r.row);
+          if (owner === undefined) continue;
           const current = stageAt(s.stages, at);
           const by = owner?.id ?? ownerAt(s, at);
           const order = (event: keyof typeof EVENT_RULES, to?: string | null) => {
@@ -661,7 +655,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
               if (!order('MQL', to)) continue;
               const score = l.score ?? 0;
               if (!s.handoffs.some((h) => h.at === at)) {
-                pushSorted(s.handoffs, { at, hot: l.hot, demo: l.demoRequest });
+                insertByTime(s.handoffs, { at, hot: l.hot, demo: l.demoRequest });
                 add('handoff', [`import:${s.id}/handoff@${iso(at)}`, s.id, to === 'MQL' ? 'MQL' : 'INCOMPLETE', iso(at), definitionVersion, l.hot, l.demoRequest, score, '[]', '[]', l.missingFields.join('|')], s.id);
               }
               if (to === 'MQL') transition(s, current, 'MQL', at, SYSTEM, 'Handoff criteria met', { triggers: [], score, imported: true }, definitionVersion);
@@ -676,8 +670,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
               if (!order('ROUTED')) continue;
               const rep = owner?.id ?? null;
               const previous = ownerAt(s, at);
-              pushSorted(s.routings, { at, rep, imported: true });
-              pushSorted(s.owners, { at, owner: rep });
+              insertByTime(s.routings, { at, rep, imported: true });
+              insertByTime(s.owners, { at, owner: rep });
               add('routing_decision', [`import:${s.id}/route@${iso(at)}`, s.id, 'import', rep, rep ? null : 'unassigned', JSON.stringify([{ imported: true }]), iso(at)], s.id);
               if (previous && rep && previous !== rep && !s.transitionKeys.has(`MQL|${at}`)) transition(s, 'MQL', 'MQL', at, SYSTEM, 'Reassigned (imported)', { fromOwnerId: previous, toOwnerId: rep }, definitionVersion);
               break;
@@ -689,7 +683,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
               }
               if (!order('REASSIGNED')) continue;
               const previous = ownerAt(s, at);
-              pushSorted(s.owners, { at, owner: owner!.id });
+              insertByTime(s.owners, { at, owner: owner!.id });
               transition(s, current, current!, at, SYSTEM, 'Reassigned (imported)', { fromOwnerId: previous, toOwnerId: owner!.id }, definitionVersion);
               break;
             }
@@ -704,7 +698,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
               }
               if (!order('SALES_TOUCH')) continue;
               s.touchKeys.add(`${by}|${at}`);
-              pushSorted(s.touches, { at, rep: by });
+              insertByTime(s.touches, { at, rep: by });
               add('touch', [`import:${s.id}/touch/${by}@${iso(at)}`, s.id, by, l.channel, l.outcome, iso(at), (l.loggedAt ?? l.occurredAt).toISOString(), l.note], s.id);
               break;
             }
@@ -726,7 +720,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
                 const reengage = l.reengageAt ?? (action === 'NURTURE' && policy && 'reengageDays' in policy ? new Date(at + (policy as { reengageDays: number }).reengageDays * 86_400_000) : null);
                 const reengageAt = reengage ? reengage.toISOString() : null;
                 transition(s, current, 'RECYCLED', at, actorOf(owner?.id ?? by), action === 'NURTURE' ? `Back to marketing nurture until ${reengageAt}` : action === 'DATA_REPAIR' ? 'Back to marketing for data repair' : 'Closed', { reason: l.code, action, reengageAt }, definitionVersion);
-                pushSorted(s.owners, { at, owner: null });
+                insertByTime(s.owners, { at, owner: null });
               } else if (l.event === 'REENGAGED') transition(s, current, 'ENGAGED', at, SYSTEM, 'Re-engaged (imported)', null, null);
             }
           }
@@ -765,7 +759,6 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     leads.clear();
     missing.clear();
     const adoption = { candidates: 0, started: 0, alreadyRunning: 0, notAdopted: 0 };
-    let adopting = false;
 
     /** Derives what follows from a lead's whole history, once all its rows are in. */
     async function finishLeads(chunk: string[]): Promise<void> {
@@ -802,7 +795,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
           );
           for (const k of result) {
             // A clock still running belongs to the adopted live workflow, which opens it itself.
-            if (adopting && k.status === 'PENDING') continue;
+            if (opts.adopt && k.status === 'PENDING') continue;
             const stepKey = `import:${s.id}/route@${iso(at)}/${k.kind}`;
             clocks.push([stepKey, s.id, k.kind, rep, k.startedAt.toISOString(), k.dueAt.toISOString(), k.status, k.metAt?.toISOString() ?? null, k.breachedAt?.toISOString() ?? null]);
             if (k.status === 'BREACHED') breaches.set(stepKey, [s.id, rep, user.managerId, k.kind, k.dueAt.toISOString(), k.breachedAt!.toISOString()]);
@@ -811,15 +804,17 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
         // Every imported touch had to be logged within the logging window.
         for (const t of s.touches) {
           if (!t.imported || t.loggedAt === undefined) continue;
-          const k = historicalTouchLoggingClock(new Date(t.at), new Date(t.loggedAt), definition.sla);
+          // As the live workflow records it when the touch is logged: settled at the logging instant.
+          const { dueAt, status } = touchLoggingClock(new Date(t.at), new Date(t.loggedAt), definition.sla);
           const stepKey = `import:${s.id}/touch/${t.rep}@${iso(t.at)}/TOUCH_LOGGING`;
-          clocks.push([stepKey, s.id, k.kind, t.rep, k.startedAt.toISOString(), k.dueAt.toISOString(), k.status, k.metAt?.toISOString() ?? null, k.breachedAt?.toISOString() ?? null]);
-          if (k.status === 'BREACHED') breaches.set(stepKey, [s.id, t.rep, userById.get(t.rep)?.managerId ?? null, k.kind, k.dueAt.toISOString(), k.breachedAt!.toISOString()]);
+          const loggedAt = iso(t.loggedAt);
+          clocks.push([stepKey, s.id, 'TOUCH_LOGGING', t.rep, iso(t.at), dueAt.toISOString(), status, status === 'MET' ? loggedAt : null, status === 'BREACHED' ? loggedAt : null]);
+          if (status === 'BREACHED') breaches.set(stepKey, [s.id, t.rep, userById.get(t.rep)?.managerId ?? null, 'TOUCH_LOGGING', dueAt.toISOString(), loggedAt]);
         }
       }
       await db.query('BEGIN');
       try {
-        if (bulk) await db.query(DEFER);
+        await db.query(DEFER);
         // Clocks are keyed by their routing: one written before (a re-run) is left as it is.
         const inserted = await insertMany(
           db,
@@ -877,7 +872,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
              WHERE l.id = u.id`,
             [chunk, owners, setOwner, definitionVersion],
           );
-          if (bulk) await db.query('SELECT kpi_refresh_leads($1::uuid[])', [chunk]);
+          await db.query('SELECT kpi_refresh_leads($1::uuid[])', [chunk]);
         await db.query('COMMIT');
       } catch (e) {
         await db.query('ROLLBACK');
@@ -886,7 +881,6 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     }
 
     if (!dryRun) {
-      adopting = !!opts.adopt;
       const finishStart = Date.now();
       let finished = 0;
       for (;;) {
