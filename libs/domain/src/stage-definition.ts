@@ -566,3 +566,20 @@ export function validateStageDefinition(content: StageDefinitionContent): FieldV
   }
   return v.list;
 }
+
+/** Stages in which marketing nurtures the lead: any engagement event may change its handoff evaluation. */
+export const NURTURE_STAGES = ['FIRST_TOUCH', 'ENGAGED', 'INCOMPLETE', 'RECYCLED'] as const satisfies readonly LeadStage[];
+
+/** Events a lead must react to in every open stage: the person opted out, the address bounced, the person replied. */
+export const ACTIONABLE_ENGAGEMENT_TYPES = ['UNSUBSCRIBE', 'EMAIL_BOUNCE', 'EMAIL_REPLY'] as const satisfies readonly EngagementType[];
+
+/**
+ * Whether an engagement event must be delivered to the lead's workflow now. In nurture every
+ * event may hand the lead off; outside it only opt-outs, bounces and replies change anything,
+ * so the rest are stored (they count in KPIs and in the next nurture evaluation) without
+ * waking the workflow. A closed lead's lifecycle has ended: nothing wakes it.
+ */
+export function engagementWakesLead(stage: string, type: string): boolean {
+  if ((CLOSED_LEAD_STAGES as readonly string[]).includes(stage)) return false;
+  return (NURTURE_STAGES as readonly string[]).includes(stage) || (ACTIONABLE_ENGAGEMENT_TYPES as readonly string[]).includes(type);
+}
