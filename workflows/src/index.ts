@@ -4,3 +4,4 @@ export { stageDefinitionApprovalWorkflow } from './stage-definition-approval.wor
 export { kpiSnapshotWorkflow } from './kpi-snapshot.workflow';
 export { sprintWorkflow } from './sprint.workflow';
 export { governanceReviewWorkflow } from './governance-review.workflow';
+export { notificationDeliveryWorkflow } from './notification-delivery.workflow';

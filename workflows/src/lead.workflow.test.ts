@@ -334,7 +334,8 @@ describe('lead workflow: adopting an imported SAL or opportunity', () => {
       // A touch before the imported routing is refused; a live LinkedIn touch fills the next open step (3).
       const early = await refusal(h.executeUpdate(logTouchUpdate, { args: [{ actor: actor('rep-a'), touchId: 'live-0', channel: 'CALL', outcome: 'NO_ANSWER', occurredAt: new Date(routedAt.getTime() - HOUR).toISOString() }] }));
       expect(early.type).toBe('BAD_USER_INPUT');
-      const linked = await h.executeUpdate(logTouchUpdate, { args: [{ actor: actor('rep-a'), touchId: 'live-1', channel: 'LINKEDIN', outcome: 'NO_ANSWER', occurredAt: (await now()).toISOString() }] });
+      await h.executeUpdate(logTouchUpdate, { args: [{ actor: actor('rep-a'), touchId: 'live-1', channel: 'LINKEDIN', outcome: 'NO_ANSWER', occurredAt: (await now()).toISOString() }] });
+      const linked = await state(h);
       expect(linked.cadence.find((c) => c.step === 3)?.doneAt).toBeDefined();
       expect([...world.touches.values()].map((t) => t.cadenceStep)).toEqual([3]);
 
@@ -453,8 +454,8 @@ describe('lead workflow: the 14-day cadence, disqualify and recycle', () => {
       const h = await start(world);
       await h.signal(engagementSignal, world.addEvent('COMPARISON_GUIDE_DOWNLOAD', await now()));
       await until(h, (x) => x.ownerId === 'rep-a', 'routed');
-      const accepted = await h.executeUpdate(acceptLeadUpdate, { args: [{ actor: actor('rep-a') }] });
-      expect(accepted.stage).toBe('SAL');
+      expect((await h.executeUpdate(acceptLeadUpdate, { args: [{ actor: actor('rep-a') }] })).stage).toBe('SAL');
+      const accepted = await state(h);
       expect(accepted.cadence).toHaveLength(8);
       const dues = accepted.cadence.map((c) => new Date(c.dueAt));
       expect(dues.every((d, i) => i === 0 || d >= dues[i - 1])).toBe(true);

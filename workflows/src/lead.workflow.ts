@@ -3,9 +3,11 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
-  proxyActivities,
+  log,
+  ParentClosePolicy,
   proxyLocalActivities,
   setHandler,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -14,61 +16,70 @@ import {
   canDisqualify,
   DisqualificationReason,
   DomainRuleError,
-  EngagementType,
-  evaluateHandoff,
   firstTouchSlaKind,
+  NURTURE_STAGES,
   planCadence,
   RecycleReason,
   recycleDecision,
   SlaKind,
   slaDueAt,
-  StageDefinitionContent,
   TOUCH_CHANNELS,
   TOUCH_OUTCOMES,
   TouchChannel,
   touchLoggingClock,
 } from '../../libs/domain/src';
 import { ErrorCode } from '../../libs/contracts/src/errors';
-import type { AssignedRep, LeadActivities, NotificationActivities, NotifyInput, RoutingActivities } from '../../libs/contracts/src/lead-activities';
+import type { AssignedRep, LeadActivities, NotificationActivities, NotifyInput, PinnedDefinition, RoutingActivities } from '../../libs/contracts/src/lead-activities';
 import {
   acceptLeadUpdate,
+  AdoptedLeadState,
+  CadenceStepView,
+  CloseOpportunityCommand,
   closeOpportunityUpdate,
+  DisqualifyLeadCommand,
   disqualifyLeadUpdate,
   engagementSignal,
-  EngagementSignal,
+  LeadCommand,
+  LeadCommandResult,
   leadStateQuery,
-  AdoptedLeadState,
   LeadWorkflowInput,
   LeadWorkflowState,
+  LogTouchCommand,
   logTouchUpdate,
   profileChangedSignal,
+  QualifyLeadCommand,
   qualifyLeadUpdate,
+  ReassignLeadCommand,
   reassignLeadUpdate,
+  RejectLeadCommand,
   rejectLeadUpdate,
   SlaClockView,
-  CadenceStepView,
 } from '../../libs/contracts/src/lead-workflow';
 import { Actor, SYSTEM_ACTOR } from '../../libs/contracts/src/roles';
+import { DETERMINISTIC_ERROR_TYPES, notificationDeliveryWorkflowId } from '../../libs/contracts/src/task-queues';
 
-const retry = { initialInterval: '200 milliseconds', maximumInterval: '1 minute' } as const;
-// Database writes are short and idempotent: local activities run them in the worker without
-// a server round trip each, which keeps event -> assignment well under a second.
-const local = { startToCloseTimeout: '30 seconds', retry, localRetryThreshold: '10 seconds' } as const;
+// Database writes are short and idempotent: local activities run them in the worker without a
+// server round trip each, which keeps event -> assignment well under a second. Retries are
+// bounded: a rule the data breaks fails at once, an outage is retried for an hour.
+const local = {
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '1 hour',
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '1 minute', nonRetryableErrorTypes: DETERMINISTIC_ERROR_TYPES },
+} as const;
 const store = proxyLocalActivities<LeadActivities>(local);
 const routing = proxyLocalActivities<RoutingActivities>(local);
 const outbox = proxyLocalActivities<NotificationActivities>(local);
-// Webhook delivery retries with backoff for a day: a receiver that is down must not lose the message.
-const delivery = proxyActivities<NotificationActivities>({
-  startToCloseTimeout: '15 seconds',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-  scheduleToCloseTimeout: '24 hours',
-});
 
 /** Stages in which the lead is owned by sales and being worked. */
 const WORKING = ['SAL', 'SQL', 'OPPORTUNITY'];
 const CONNECT_OUTCOMES = ['CONNECTED', 'REPLIED', 'MEETING_BOOKED'];
+const FIRST_TOUCH_KINDS = ['FIRST_TOUCH_HOT', 'FIRST_TOUCH_DEMO', 'FIRST_TOUCH_STANDARD'];
+const ALL_KINDS = ['ACCEPT', ...FIRST_TOUCH_KINDS];
 /** Clock skew tolerated on a touch's `occurredAt`. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
+/** A run hands over to a new one (continue-as-new) past this many history events, so a lead that lives for years stays cheap to replay. */
+export const LEAD_HISTORY_LIMIT = 2_000;
 
 function refuse(code: ErrorCode, message: string, field?: string, rule?: string): never {
   throw ApplicationFailure.create({ type: code, message, nonRetryable: true, details: field ? [{ field, rule: rule ?? code, message }] : [] });
@@ -80,54 +91,95 @@ function parseIso(field: string, value: string): Date {
   return d;
 }
 
+const historyTooLong = () => workflowInfo().historyLength > LEAD_HISTORY_LIMIT || workflowInfo().continueAsNewSuggested;
+
 type Outcome = { kind: 'END' } | { kind: 'RECYCLE'; reengageAfter: string | null };
+type Actionable = 'UNSUBSCRIBE' | 'EMAIL_BOUNCE' | 'EMAIL_REPLY';
+const ACTIONABLE: readonly string[] = ['UNSUBSCRIBE', 'EMAIL_BOUNCE', 'EMAIL_REPLY'];
 
 /**
  * One lead's lifecycle, from first touch to outcome: nurture until the active stage
  * definition says MQL, hand off and route, run the SLA clocks in the owner's business
  * hours, follow the cadence, then qualify, disqualify, reject or recycle (continue-as-new).
- * Commands arrive as updates whose validators refuse, with a typed error and no change,
- * anything the contract does not allow. Every write goes through an activity keyed by
- * `<workflowId>/c<cycle>/<step>` so a retry never writes twice.
+ *
+ * Commands arrive as updates. Validators refuse, with a typed error and no change, anything
+ * the contract does not allow; accepted commands then run one at a time (`serialized`) and
+ * check again against the state they find, so concurrent commands take effect exactly once.
+ * Every write goes through an activity keyed by `<workflowId>/c<cycle>/<step>` so a retry
+ * never writes twice. Opt-outs and bounces are honoured in every open stage.
  */
 export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   const { workflowId } = workflowInfo();
-  const carried = input.carried;
-  const cycle = carried?.cycle ?? 0;
+  const { carried, resumed } = input;
+  const cycle = resumed?.state.cycle ?? carried?.cycle ?? 0;
   const leadId = input.leadId;
   const key = (step: string) => `${workflowId}/c${cycle}/${step}`;
   const now = () => new Date();
   const nowIso = () => new Date().toISOString();
 
-  const s: LeadWorkflowState = {
-    leadId,
-    cycle,
-    stage: carried?.stage ?? 'FIRST_TOUCH',
-    ownerId: null,
-    queue: null,
-    definitionVersion: null,
-    hot: false,
-    demoRequest: false,
-    recycleCount: carried?.recycleCount ?? 0,
-    reengageAfter: carried?.reengageAfter ?? null,
-    clocks: [],
-    cadence: [],
-    touches: [],
-    cadenceExit: null,
-    opportunityId: null,
-  };
-  let definition: { version: number; content: StageDefinitionContent } | null = null;
-  let rep: AssignedRep | null = null;
-  let routedAt: Date | null = null;
-  let outcome: Outcome | null = null;
-  const pendingEvents: EngagementSignal[] = [];
-  // A continued run evaluates once at start: events that arrived while the previous run was
-  // handing over are in the database, so none is lost between runs.
-  let profileChanged = carried !== undefined;
-  let workingSignal: 'OPTED_OUT' | 'BOUNCED' | null = null;
-  const background: Promise<void>[] = [];
-  let seq = 0;
+  const s: LeadWorkflowState = resumed
+    ? { ...resumed.state, clocks: resumed.state.clocks.filter((c) => c.status === 'PENDING') }
+    : {
+        leadId,
+        cycle,
+        stage: carried?.stage ?? 'FIRST_TOUCH',
+        ownerId: null,
+        queue: null,
+        definitionVersion: null,
+        hot: false,
+        demoRequest: false,
+        recycleCount: carried?.recycleCount ?? 0,
+        reengageAfter: carried?.reengageAfter ?? null,
+        clocks: [],
+        cadence: [],
+        touches: [],
+        cadenceExit: null,
+        opportunityId: null,
+        optedOut: carried?.optedOut ?? false,
+        emailBounced: false,
+      };
+  let definition: PinnedDefinition | null = resumed?.definition ?? null;
+  let rep: AssignedRep | null = resumed?.rep ?? null;
+  let routedAt: Date | null = resumed?.routedAt ? new Date(resumed.routedAt) : null;
+  let outcome = null as Outcome | null; // set by handlers too: no narrowing
+  let seq = resumed?.seq ?? carried?.seq ?? 0;
   const next = () => ++seq;
+  // Events only say "look again": the events themselves are read from the database.
+  let nurtureWake = carried !== undefined; // a continued run evaluates once: events may have arrived during the handover
+  let engagedBy: string | null = null; // the first event since the last evaluation (a wake by enrichment has none)
+  const actionable: Actionable[] = [];
+  const background: Promise<void>[] = [];
+  let busy = 0; // background work past its wait (writes in flight): a handover waits for it
+
+  // ---------------------------------------------------------------- one command at a time
+  let tail: Promise<unknown> = Promise.resolve();
+  /** Run `work` after every command and system action accepted before it (a synchronous claim of the turn). */
+  function serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = tail.then(work);
+    tail = run.catch(() => undefined);
+    return run;
+  }
+  let pendingTurns = 0;
+  function command<A, R>(check: (a: A) => void, body: (a: A) => Promise<R>): (a: A) => Promise<R> {
+    return (a: A) => {
+      pendingTurns++;
+      return serialized(async () => {
+        check(a); // the state may have changed while this command waited its turn
+        return body(a);
+      }).finally(() => pendingTurns--);
+    };
+  }
+  const idle = () => pendingTurns === 0 && busy === 0 && allHandlersFinished();
+  const result = (): LeadCommandResult => ({
+    leadId,
+    stage: s.stage,
+    ownerId: s.ownerId,
+    cycle,
+    recycleCount: s.recycleCount,
+    reengageAfter: s.reengageAfter,
+    cadenceExit: s.cadenceExit,
+    opportunityId: s.opportunityId,
+  });
 
   // ---------------------------------------------------------------- recording helpers
   async function transition(to: string, actor: Actor, reason: string, details?: Record<string, unknown>): Promise<void> {
@@ -139,8 +191,20 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
 
   async function notify(recipientId: string, kind: NotifyInput['kind'], payload: Record<string, unknown>): Promise<void> {
     const { notificationId, webhook } = await outbox.notify({ dedupeKey: key(`n${next()}-${kind}`), recipientId, kind, leadId, payload: { leadId, ...payload } });
-    // Delivery runs beside the lifecycle: a slow receiver never holds up a clock.
-    if (webhook) background.push(delivery.deliverWebhook({ notificationId }).then(() => undefined));
+    if (!webhook) return;
+    // Delivery is its own workflow, abandoned: a slow or dead receiver never holds up or fails the lead.
+    busy++;
+    background.push(
+      startChild('notificationDeliveryWorkflow', {
+        workflowId: notificationDeliveryWorkflowId(notificationId),
+        args: [{ notificationId }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        searchAttributes: { BatonKind: ['notification'] },
+      }).then(
+        () => undefined,
+        (e) => log.warn('notification delivery not started', { notificationId, error: (e as Error).message }),
+      ).finally(() => busy--),
+    );
   }
 
   async function projectNextDue(): Promise<void> {
@@ -148,36 +212,49 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     await store.projectLead({ leadId, patch: { nextDueAt: dues[0] ?? null } });
   }
 
-  /** A business-hours SLA clock: met when `settle` marks it, else a permanent breach at its due instant. */
-  function startClock(kind: SlaKind, startedAt: Date, dueAt: Date, onBreach?: () => Promise<void>): SlaClockView {
-    const owner = rep;
-    const view: SlaClockView = { key: key(`clock${next()}-${kind}`), kind, ownerId: owner?.id ?? null, startedAt: startedAt.toISOString(), dueAt: dueAt.toISOString(), status: 'PENDING' };
+  // ---------------------------------------------------------------- SLA clocks
+  /** A business-hours SLA clock: met when `settleClocks` marks it, else a permanent breach at its due instant. */
+  function startClock(kind: SlaKind, startedAt: Date, dueAt: Date): void {
+    const view: SlaClockView = { key: key(`clock${next()}-${kind}`), kind, ownerId: rep?.id ?? null, startedAt: startedAt.toISOString(), dueAt: dueAt.toISOString(), status: 'PENDING' };
     s.clocks.push(view);
-    background.push(
-      (async () => {
-        await store.openClock({ stepKey: view.key, leadId, kind, ownerId: view.ownerId, startedAt: view.startedAt, dueAt: view.dueAt });
-        const settled = await condition(() => view.status !== 'PENDING', Math.max(0, dueAt.getTime() - Date.now()));
-        if (settled) {
-          await store.closeClock({ stepKey: view.key, status: view.status as 'MET' | 'CANCELLED', at: view.metAt ?? nowIso() });
-        } else {
-          view.status = 'BREACHED';
-          view.breachedAt = nowIso();
-          upsertSearchAttributes({ BatonSlaBreached: [true] });
-          await store.recordBreach({ stepKey: view.key, at: view.breachedAt, managerId: owner?.managerId ?? null });
-          await store.projectLead({ leadId, patch: { slaBreached: true } });
-          if (owner?.managerId) await notify(owner.managerId, 'SLA_BREACH', { kind, repId: owner.id, dueAt: view.dueAt });
-          if (onBreach) await onBreach();
-        }
-        await projectNextDue();
-      })(),
-    );
-    return view;
+    watchClock(view, rep);
   }
 
-  /** The cadence step a touch fills: the earliest open step of its channel, else the earliest open step. */
-  function stepForTouch(channel: string): CadenceStepView | undefined {
-    const open = s.cadence.filter((c) => !c.doneAt);
-    return open.find((c) => c.channel === channel) ?? open[0];
+  /** Open the clock (idempotent) and wait for it; also how a continued run picks up its pending clocks. */
+  function watchClock(view: SlaClockView, owner: AssignedRep | null): void {
+    busy++;
+    background.push(
+      (async () => {
+        try {
+          await store.openClock({ stepKey: view.key, leadId, kind: view.kind, ownerId: view.ownerId, startedAt: view.startedAt, dueAt: view.dueAt });
+          busy--;
+          const settled = await condition(() => view.status !== 'PENDING', Math.max(0, new Date(view.dueAt).getTime() - Date.now()));
+          busy++;
+          if (settled) await store.closeClock({ stepKey: view.key, status: view.status as 'MET' | 'CANCELLED', at: view.metAt ?? nowIso() });
+          else await serialized(() => breach(view, owner));
+          await projectNextDue();
+        } catch (e) {
+          log.error('SLA clock could not be recorded', { clock: view.key, error: (e as Error).message });
+        } finally {
+          busy--;
+        }
+      })(),
+    );
+  }
+
+  async function breach(view: SlaClockView, owner: AssignedRep | null): Promise<void> {
+    // A command that waited its turn may have settled it meanwhile (before the due instant).
+    if (view.status !== 'PENDING') return store.closeClock({ stepKey: view.key, status: view.status as 'MET' | 'CANCELLED', at: view.metAt ?? nowIso() });
+    view.status = 'BREACHED';
+    view.breachedAt = nowIso();
+    upsertSearchAttributes({ BatonSlaBreached: [true] });
+    await store.recordBreach({ stepKey: view.key, at: view.breachedAt, managerId: owner?.managerId ?? null });
+    await store.projectLead({ leadId, patch: { slaBreached: true } });
+    if (owner?.managerId) await notify(owner.managerId, 'SLA_BREACH', { kind: view.kind, repId: owner.id, dueAt: view.dueAt });
+    // Policy: a missed accept clock may move the lead on; the breach stays on record.
+    if (view.kind === 'ACCEPT' && definition!.content.sla.reassignOnAcceptBreach && s.stage === 'MQL' && !outcome && rep?.id === view.ownerId) {
+      await route([view.ownerId!], 'Reassigned after a missed accept SLA');
+    }
   }
 
   function settleClocks(kinds: string[], status: 'MET' | 'CANCELLED'): void {
@@ -189,8 +266,11 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     }
   }
 
-  const FIRST_TOUCH_KINDS = ['FIRST_TOUCH_HOT', 'FIRST_TOUCH_DEMO', 'FIRST_TOUCH_STANDARD'];
-  const ALL_KINDS = ['ACCEPT', ...FIRST_TOUCH_KINDS];
+  /** The cadence step a touch fills: the earliest open step of its channel, else the earliest open step. */
+  function stepForTouch(channel: string): CadenceStepView | undefined {
+    const open = s.cadence.filter((c) => !c.doneAt);
+    return open.find((c) => c.channel === channel) ?? open[0];
+  }
 
   // ---------------------------------------------------------------- routing & assignment
   /**
@@ -209,12 +289,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     // A reassignment (or a manager taking a lead out of the queue) is on the timeline with who and why.
     if (previous || actor.role !== 'SYSTEM') await transition(s.stage, actor, reason, { fromOwnerId: previous?.id ?? null, toOwnerId: newRep.id });
     const terms = definition!.content.sla;
-    if (s.stage === 'MQL') {
-      startClock('ACCEPT', at, slaDueAt('ACCEPT', terms, newRep.calendar, at), async () => {
-        // Policy: a missed accept clock may move the lead on; the breach stays on record.
-        if (terms.reassignOnAcceptBreach && s.stage === 'MQL' && rep?.id === newRep.id) await route([newRep.id], 'Reassigned after a missed accept SLA');
-      });
-    }
+    if (s.stage === 'MQL') startClock('ACCEPT', at, slaDueAt('ACCEPT', terms, newRep.calendar, at));
     if (s.touches.length === 0 && !(adopted && s.stage === 'OPPORTUNITY')) {
       const kind = firstTouchSlaKind({ hot: s.hot, demoRequest: s.demoRequest });
       startClock(kind, at, slaDueAt(kind, terms, newRep.calendar, at));
@@ -225,19 +300,19 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
 
   async function route(exclude: string[], reason: string): Promise<void> {
     const at = now();
-    const result = await routing.routeLead({ leadId, stepKey: key(`route${next()}`), at: at.toISOString(), hot: s.hot, excludeRepIds: exclude });
-    if (result.rep) {
-      await assign(result.rep, at, reason, SYSTEM_ACTOR);
+    const decision = await routing.routeLead({ leadId, stepKey: key(`route${next()}`), at: at.toISOString(), hot: s.hot, excludeRepIds: exclude });
+    if (decision.rep) {
+      await assign(decision.rep, at, reason, SYSTEM_ACTOR);
     } else if (rep) {
       // Nobody else is eligible: the current owner keeps the lead (the decision and its trace are recorded).
       await store.projectLead({ leadId, patch: { ownerId: rep.id } });
     } else {
-      s.queue = result.queue;
-      if (result.queue) await transition(s.stage, SYSTEM_ACTOR, `No eligible rep: queued in ${result.queue}`, { queue: result.queue });
+      s.queue = decision.queue;
+      if (decision.queue) await transition(s.stage, SYSTEM_ACTOR, `No eligible rep: queued in ${decision.queue}`, { queue: decision.queue });
     }
   }
 
-  // ---------------------------------------------------------------- recycle
+  // ---------------------------------------------------------------- leaving sales
   async function recycleOrClose(reason: RecycleReason, actor: Actor, reengageAt?: Date): Promise<void> {
     settleClocks(ALL_KINDS, 'CANCELLED');
     const decision = recycleDecision(reason, definition!.content, { now: now(), repReengageAt: reengageAt });
@@ -245,17 +320,58 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
       outcome = { kind: 'END' };
       return;
     }
-    const reengageAfter = decision.action === 'NURTURE' ? decision.reengageAt!.toISOString() : nowIso();
-    s.reengageAfter = reengageAfter;
+    await backToMarketing(actor, decision.action === 'NURTURE' ? decision.reengageAt!.toISOString() : null, { reason, action: decision.action });
+  }
+
+  /** RECYCLED: nurture until `reengageAfter`, or (null) data repair, re-engageable at once. */
+  async function backToMarketing(actor: Actor, reengageAfter: string | null, details: Record<string, unknown>): Promise<void> {
+    settleClocks(ALL_KINDS, 'CANCELLED');
+    s.reengageAfter = reengageAfter ?? nowIso();
     s.recycleCount++;
-    await store.projectLead({ leadId, patch: { ownerId: null, reengageAt: reengageAfter, recycleCount: s.recycleCount, nextDueAt: null } });
-    await transition('RECYCLED', actor, decision.action === 'NURTURE' ? `Back to marketing nurture until ${reengageAfter}` : 'Back to marketing for data repair', { reason, action: decision.action, reengageAt: reengageAfter });
-    outcome = { kind: 'RECYCLE', reengageAfter };
+    await store.projectLead({ leadId, patch: { ownerId: null, reengageAt: s.reengageAfter, recycleCount: s.recycleCount, nextDueAt: null } });
+    const why = reengageAfter ? `Back to marketing nurture until ${reengageAfter}` : details.reason === 'EMAIL_BOUNCE' ? 'Email bounced: back to marketing for data repair' : 'Back to marketing for data repair';
+    await transition('RECYCLED', actor, why, { ...details, reengageAt: s.reengageAfter });
+    outcome = { kind: 'RECYCLE', reengageAfter: s.reengageAfter };
+  }
+
+  /**
+   * An opt-out, bounce or reply, in whatever stage the lead is (domain brief §2, "Opt-out and
+   * bounce in every stage"). Delivered twice, it changes nothing the second time.
+   */
+  async function react(type: Actionable): Promise<void> {
+    if (outcome) return;
+    const stage = s.stage;
+    const inSales = ['MQL', 'SAL', 'SQL'].includes(stage);
+    if (type === 'UNSUBSCRIBE') {
+      const first = !s.optedOut;
+      s.optedOut = true;
+      if (first) await store.projectLead({ leadId, patch: { optedOutAt: nowIso() } });
+      if (stage === 'INCOMPLETE' || inSales) {
+        if (WORKING.includes(stage)) s.cadenceExit = 'OPTED_OUT';
+        await transition('DISQUALIFIED', SYSTEM_ACTOR, 'Opted out: all touches stopped', { reason: 'OPTED_OUT' });
+        if (rep) await notify(rep.id, 'LEAD_OPTED_OUT', { stage });
+        await recycleOrClose('OPTED_OUT', SYSTEM_ACTOR);
+      } else if (stage === 'OPPORTUNITY' && first && rep) {
+        await notify(rep.id, 'LEAD_OPTED_OUT', { stage }); // the deal stays open; e-mail touches are refused
+      }
+    } else if (type === 'EMAIL_BOUNCE') {
+      if (inSales) {
+        if (WORKING.includes(stage)) s.cadenceExit = 'BOUNCED';
+        if (rep) await notify(rep.id, 'EMAIL_BOUNCED', { stage });
+        await backToMarketing(SYSTEM_ACTOR, null, { reason: 'EMAIL_BOUNCE', action: 'DATA_REPAIR' });
+      } else if (!s.emailBounced) {
+        s.emailBounced = true;
+        await store.projectLead({ leadId, patch: { emailBouncedAt: nowIso() } });
+        if (stage === 'OPPORTUNITY' && rep) await notify(rep.id, 'EMAIL_BOUNCED', { stage });
+      }
+    } else if (type === 'EMAIL_REPLY' && stage === 'SAL') {
+      s.cadenceExit ??= 'CONNECTED';
+    }
   }
 
   // ---------------------------------------------------------------- command validation
   function requireOwner(actor: Actor): void {
-    if (!rep || actor.id !== rep.id) refuse(ErrorCode.NOT_OWNER, 'Only the lead\'s owner of record may do this');
+    if (!rep || actor.id !== rep.id) refuse(ErrorCode.NOT_OWNER, "Only the lead's owner of record may do this");
   }
   function requireStage(allowed: string[], command: string): void {
     if (!allowed.includes(s.stage) || outcome) refuse(ErrorCode.INVALID_TRANSITION, `${command} is not allowed in stage ${s.stage}`);
@@ -263,22 +379,30 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   function requireNote(needed: boolean, note: string | undefined, code: string): void {
     if (needed && !(note && note.trim().length >= 3)) refuse(ErrorCode.BAD_USER_INPUT, `A note is required for ${code}`, 'note', 'requiredForCode');
   }
+  const optedOut = () => s.optedOut || actionable.includes('UNSUBSCRIBE');
 
   // ---------------------------------------------------------------- handlers
   setHandler(leadStateQuery, () => s);
 
   setHandler(engagementSignal, (event) => {
-    if (['FIRST_TOUCH', 'ENGAGED', 'INCOMPLETE', 'RECYCLED'].includes(s.stage)) pendingEvents.push(event);
-    else if (WORKING.includes(s.stage) && event.type === 'UNSUBSCRIBE') workingSignal = 'OPTED_OUT';
-    else if (WORKING.includes(s.stage) && event.type === 'EMAIL_BOUNCE') workingSignal ??= 'BOUNCED';
+    if (ACTIONABLE.includes(event.type)) actionable.push(event.type as Actionable);
+    if ((NURTURE_STAGES as readonly string[]).includes(s.stage)) {
+      nurtureWake = true;
+      engagedBy ??= event.type;
+    }
   });
   setHandler(profileChangedSignal, () => {
-    profileChanged = true;
+    nurtureWake = true;
   });
 
+  const checkAccept = ({ actor }: LeadCommand) => {
+    requireStage(['MQL'], 'acceptLead');
+    requireOwner(actor);
+    if (actionable.includes('UNSUBSCRIBE')) refuse(ErrorCode.INVALID_TRANSITION, 'The person opted out: the lead may not enter an e-mail cadence');
+  };
   setHandler(
     acceptLeadUpdate,
-    async ({ actor }) => {
+    command(checkAccept, async ({ actor }) => {
       settleClocks(['ACCEPT'], 'MET');
       await store.projectLead({ leadId, patch: { acceptedAt: nowIso() } });
       await transition('SAL', actor, 'Accepted by sales');
@@ -286,41 +410,48 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
       s.cadence = steps.map((p) => ({ step: p.step, day: p.day, channel: p.channel, dueAt: p.dueAt.toISOString() }));
       await store.recordCadence({ leadId, cycle, steps: s.cadence });
       await projectNextDue();
-      return s;
-    },
-    {
-      validator: ({ actor }) => {
-        requireStage(['MQL'], 'acceptLead');
-        requireOwner(actor);
-      },
-    },
+      return result();
+    }),
+    { validator: checkAccept },
   );
 
+  const checkReject = ({ actor, code, note, survivorLeadId }: RejectLeadCommand) => {
+    requireStage(['MQL'], 'rejectLead');
+    requireOwner(actor);
+    const def = definition!.content.rejectionCodes.find((c) => c.code === code);
+    if (!def) refuse(ErrorCode.BAD_USER_INPUT, `Unknown rejection code ${code}`, 'code', 'knownRejectionCode');
+    requireNote(def.noteRequired, note, code);
+    if (code === 'DUPLICATE_ACCOUNT' && (!survivorLeadId || survivorLeadId === leadId)) refuse(ErrorCode.BAD_USER_INPUT, 'DUPLICATE_ACCOUNT needs the surviving lead', 'survivorLeadId', 'requiredForDuplicate');
+  };
   setHandler(
     rejectLeadUpdate,
-    async ({ actor, code, note, survivorLeadId }) => {
+    command(checkReject, async ({ actor, code, note, survivorLeadId }) => {
       settleClocks(['ACCEPT'], 'MET');
       await transition('REJECTED', actor, `Rejected: ${code}${note ? ` (${note})` : ''}`, { code, note: note ?? null, survivorLeadId: survivorLeadId ?? null });
       if (code === 'DUPLICATE_ACCOUNT') await store.projectLead({ leadId, patch: { survivorLeadId: survivorLeadId! } });
       await recycleOrClose(code as RecycleReason, actor);
-      return s;
-    },
-    {
-      validator: ({ actor, code, note, survivorLeadId }) => {
-        requireStage(['MQL'], 'rejectLead');
-        requireOwner(actor);
-        const def = definition!.content.rejectionCodes.find((c) => c.code === code);
-        if (!def) refuse(ErrorCode.BAD_USER_INPUT, `Unknown rejection code ${code}`, 'code', 'knownRejectionCode');
-        requireNote(def.noteRequired, note, code);
-        if (code === 'DUPLICATE_ACCOUNT' && (!survivorLeadId || survivorLeadId === leadId)) refuse(ErrorCode.BAD_USER_INPUT, 'DUPLICATE_ACCOUNT needs the surviving lead', 'survivorLeadId', 'requiredForDuplicate');
-      },
-    },
+      return result();
+    }),
+    { validator: checkReject },
   );
 
+  const alreadyLogged = (cmd: LogTouchCommand) => s.touches.some((t) => t.id === cmd.touchId);
+  const checkTouch = (cmd: LogTouchCommand) => {
+    if (alreadyLogged(cmd)) return; // a retried command answers with the lead as it stands
+    requireStage(['MQL', ...WORKING], 'logTouch');
+    requireOwner(cmd.actor);
+    if (s.cadenceExit === 'OPTED_OUT') refuse(ErrorCode.INVALID_TRANSITION, 'The lead opted out: no further touches');
+    if (!(TOUCH_CHANNELS as readonly string[]).includes(cmd.channel)) refuse(ErrorCode.BAD_USER_INPUT, `Unknown channel ${cmd.channel}`, 'channel', 'knownChannel');
+    if (cmd.channel === 'EMAIL' && optedOut()) refuse(ErrorCode.INVALID_TRANSITION, 'The person opted out of e-mail: no e-mail touches', 'channel', 'optedOut');
+    if (!(TOUCH_OUTCOMES as readonly string[]).includes(cmd.outcome)) refuse(ErrorCode.BAD_USER_INPUT, `Unknown outcome ${cmd.outcome}`, 'outcome', 'knownOutcome');
+    const at = parseIso('occurredAt', cmd.occurredAt);
+    if (at.getTime() > Date.now() + FUTURE_TOLERANCE_MS) refuse(ErrorCode.BAD_USER_INPUT, 'occurredAt is in the future', 'occurredAt', 'notInFuture');
+    if (routedAt && at < routedAt) refuse(ErrorCode.BAD_USER_INPUT, 'occurredAt is before the lead was routed to its owner', 'occurredAt', 'afterRouting');
+  };
   setHandler(
     logTouchUpdate,
-    async (cmd) => {
-      if (s.touches.some((t) => t.id === cmd.touchId)) return s; // a retried command: already logged
+    command(checkTouch, async (cmd) => {
+      if (alreadyLogged(cmd)) return result();
       const loggedAt = now();
       const occurredAt = new Date(cmd.occurredAt);
       const step = stepForTouch(cmd.channel);
@@ -328,140 +459,217 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
       s.touches.push({ id: cmd.touchId, channel: cmd.channel, outcome: cmd.outcome, occurredAt: cmd.occurredAt, loggedAt: loggedAt.toISOString() });
       settleClocks(FIRST_TOUCH_KINDS, 'MET');
       await store.recordTouch({ stepKey: key(`touch-${cmd.touchId}`), leadId, repId: cmd.actor.id, channel: cmd.channel, outcome: cmd.outcome, occurredAt: cmd.occurredAt, loggedAt: loggedAt.toISOString(), cycle, cadenceStep: step?.step ?? null, note: cmd.note });
-
-      // The outcome must be logged within the logging window of the touch itself.
-      const logging = touchLoggingClock(occurredAt, loggedAt, definition!.content.sla);
-      const logClock: SlaClockView = { key: key(`clock${next()}-TOUCH_LOGGING`), kind: 'TOUCH_LOGGING', ownerId: rep?.id ?? null, startedAt: cmd.occurredAt, dueAt: logging.dueAt.toISOString(), status: logging.status };
-      s.clocks.push(logClock);
-      await store.openClock({ stepKey: logClock.key, leadId, kind: 'TOUCH_LOGGING', ownerId: logClock.ownerId, startedAt: logClock.startedAt, dueAt: logClock.dueAt });
-      if (logClock.status === 'MET') {
-        logClock.metAt = loggedAt.toISOString();
-        await store.closeClock({ stepKey: logClock.key, status: 'MET', at: logClock.metAt });
-      } else {
-        logClock.breachedAt = loggedAt.toISOString();
-        await store.recordBreach({ stepKey: logClock.key, at: logClock.breachedAt, managerId: rep?.managerId ?? null });
-        await store.projectLead({ leadId, patch: { slaBreached: true } });
-      }
-
+      await recordTouchLogging(cmd.occurredAt, occurredAt, loggedAt);
       if (CONNECT_OUTCOMES.includes(cmd.outcome)) s.cadenceExit ??= 'CONNECTED';
-      if (cmd.outcome === 'OPTED_OUT') workingSignal = 'OPTED_OUT';
-      else if (cmd.outcome === 'BOUNCED') workingSignal ??= 'BOUNCED';
+      if (cmd.outcome === 'OPTED_OUT') await react('UNSUBSCRIBE');
+      else if (cmd.outcome === 'BOUNCED') await react('EMAIL_BOUNCE');
       await projectNextDue();
-      return s;
-    },
-    {
-      validator: (cmd) => {
-        if (s.touches.some((t) => t.id === cmd.touchId)) return;
-        requireStage(['MQL', ...WORKING], 'logTouch');
-        requireOwner(cmd.actor);
-        if (s.cadenceExit === 'OPTED_OUT' || workingSignal === 'OPTED_OUT') refuse(ErrorCode.INVALID_TRANSITION, 'The lead opted out: no further touches');
-        if (!(TOUCH_CHANNELS as readonly string[]).includes(cmd.channel)) refuse(ErrorCode.BAD_USER_INPUT, `Unknown channel ${cmd.channel}`, 'channel', 'knownChannel');
-        if (!(TOUCH_OUTCOMES as readonly string[]).includes(cmd.outcome)) refuse(ErrorCode.BAD_USER_INPUT, `Unknown outcome ${cmd.outcome}`, 'outcome', 'knownOutcome');
-        const at = parseIso('occurredAt', cmd.occurredAt);
-        if (at.getTime() > Date.now() + FUTURE_TOLERANCE_MS) refuse(ErrorCode.BAD_USER_INPUT, 'occurredAt is in the future', 'occurredAt', 'notInFuture');
-        if (routedAt && at < routedAt) refuse(ErrorCode.BAD_USER_INPUT, 'occurredAt is before the lead was routed to its owner', 'occurredAt', 'afterRouting');
-      },
-    },
+      return result();
+    }),
+    { validator: checkTouch },
   );
 
+  /** The outcome must be logged within the logging window of the touch itself. */
+  async function recordTouchLogging(occurredIso: string, occurredAt: Date, loggedAt: Date): Promise<void> {
+    const logging = touchLoggingClock(occurredAt, loggedAt, definition!.content.sla);
+    const clock: SlaClockView = { key: key(`clock${next()}-TOUCH_LOGGING`), kind: 'TOUCH_LOGGING', ownerId: rep?.id ?? null, startedAt: occurredIso, dueAt: logging.dueAt.toISOString(), status: logging.status };
+    if (clock.status === 'MET') clock.metAt = loggedAt.toISOString();
+    else clock.breachedAt = loggedAt.toISOString();
+    s.clocks.push(clock);
+    await store.openClock({ stepKey: clock.key, leadId, kind: 'TOUCH_LOGGING', ownerId: clock.ownerId, startedAt: clock.startedAt, dueAt: clock.dueAt });
+    if (clock.status === 'MET') {
+      await store.closeClock({ stepKey: clock.key, status: 'MET', at: loggedAt.toISOString() });
+    } else {
+      await store.recordBreach({ stepKey: clock.key, at: loggedAt.toISOString(), managerId: rep?.managerId ?? null });
+      await store.projectLead({ leadId, patch: { slaBreached: true } });
+    }
+  }
+
+  const checkQualify = ({ actor, bant, amount, expectedCloseAt }: QualifyLeadCommand) => {
+    requireStage(['SAL'], 'qualifyLead');
+    requireOwner(actor);
+    const confirmed = [bant.budget, bant.authority, bant.need, bant.timeline].filter(Boolean).length;
+    const min = definition!.content.bant.minConfirmed;
+    if (confirmed < min) refuse(ErrorCode.BAD_USER_INPUT, `BANT: ${confirmed} of 4 confirmed, the definition requires ${min}`, 'bant', 'minConfirmed');
+    if (!Number.isFinite(amount) || amount < 0) refuse(ErrorCode.BAD_USER_INPUT, 'amount must be a non-negative number', 'amount', 'nonNegative');
+    if (parseIso('expectedCloseAt', expectedCloseAt).getTime() <= Date.now()) refuse(ErrorCode.BAD_USER_INPUT, 'expectedCloseAt must be in the future', 'expectedCloseAt', 'inFuture');
+  };
   setHandler(
     qualifyLeadUpdate,
-    async ({ actor, bant, amount, expectedCloseAt }) => {
+    command(checkQualify, async ({ actor, bant, amount, expectedCloseAt }) => {
       settleClocks(ALL_KINDS, 'CANCELLED');
       s.cadenceExit ??= 'CONNECTED';
       await transition('SQL', actor, 'Qualified (BANT)', { bant });
-      const createdAt = nowIso();
-      const { opportunityId } = await store.createOpportunity({ stepKey: key('opportunity'), leadId, ownerId: rep?.id ?? null, amount, expectedCloseAt, createdAt, bant });
+      const { opportunityId } = await store.createOpportunity({ stepKey: key('opportunity'), leadId, ownerId: rep?.id ?? null, amount, expectedCloseAt, createdAt: nowIso(), bant });
       s.opportunityId = opportunityId;
       await transition('OPPORTUNITY', actor, `Opportunity created: ${amount}`, { opportunityId, amount, expectedCloseAt });
       await projectNextDue();
-      return s;
-    },
-    {
-      validator: ({ actor, bant, amount, expectedCloseAt }) => {
-        requireStage(['SAL'], 'qualifyLead');
-        requireOwner(actor);
-        const confirmed = [bant.budget, bant.authority, bant.need, bant.timeline].filter(Boolean).length;
-        const min = definition!.content.bant.minConfirmed;
-        if (confirmed < min) refuse(ErrorCode.BAD_USER_INPUT, `BANT: ${confirmed} of 4 confirmed, the definition requires ${min}`, 'bant', 'minConfirmed');
-        if (!Number.isFinite(amount) || amount < 0) refuse(ErrorCode.BAD_USER_INPUT, 'amount must be a non-negative number', 'amount', 'nonNegative');
-        if (parseIso('expectedCloseAt', expectedCloseAt).getTime() <= Date.now()) refuse(ErrorCode.BAD_USER_INPUT, 'expectedCloseAt must be in the future', 'expectedCloseAt', 'inFuture');
-      },
-    },
+      return result();
+    }),
+    { validator: checkQualify },
   );
 
+  const checkDisqualify = ({ actor, reason, note, reengageAt }: DisqualifyLeadCommand) => {
+    requireStage(['SAL'], 'disqualifyLead');
+    requireOwner(actor);
+    const content = definition!.content;
+    const def = content.disqualificationReasons.find((r) => r.code === reason);
+    if (!def) refuse(ErrorCode.BAD_USER_INPUT, `Unknown disqualification reason ${reason}`, 'reason', 'knownReason');
+    requireNote(def.noteRequired, note, reason);
+    const progress = cadenceProgress(content.cadence, s.touches.map((t) => ({ occurredAt: t.occurredAt, channel: t.channel as TouchChannel })), now());
+    const check = canDisqualify(reason as DisqualificationReason, content, progress);
+    if (!check.allowed) {
+      const code = check.violation.rule === 'CADENCE_INCOMPLETE' ? ErrorCode.CADENCE_INCOMPLETE : ErrorCode.BAD_USER_INPUT;
+      refuse(code, check.violation.message, 'reason', check.violation.rule);
+    }
+    const at = reengageAt ? parseIso('reengageAt', reengageAt) : undefined;
+    if (at && at.getTime() <= Date.now()) refuse(ErrorCode.BAD_USER_INPUT, 'reengageAt must be in the future', 'reengageAt', 'inFuture');
+    try {
+      recycleDecision(reason as RecycleReason, content, { now: now(), repReengageAt: at });
+    } catch (e) {
+      if (e instanceof DomainRuleError) refuse(ErrorCode.BAD_USER_INPUT, e.message, 'reengageAt', e.code);
+      throw e;
+    }
+  };
   setHandler(
     disqualifyLeadUpdate,
-    async ({ actor, reason, note, reengageAt }) => {
+    command(checkDisqualify, async ({ actor, reason, note, reengageAt }) => {
       await transition('DISQUALIFIED', actor, `Disqualified: ${reason}${note ? ` (${note})` : ''}`, { reason, note: note ?? null });
       await recycleOrClose(reason as RecycleReason, actor, reengageAt ? new Date(reengageAt) : undefined);
-      return s;
-    },
-    {
-      validator: ({ actor, reason, note, reengageAt }) => {
-        requireStage(['SAL'], 'disqualifyLead');
-        requireOwner(actor);
-        const content = definition!.content;
-        const def = content.disqualificationReasons.find((r) => r.code === reason);
-        if (!def) refuse(ErrorCode.BAD_USER_INPUT, `Unknown disqualification reason ${reason}`, 'reason', 'knownReason');
-        requireNote(def.noteRequired, note, reason);
-        const progress = cadenceProgress(content.cadence, s.touches.map((t) => ({ occurredAt: t.occurredAt, channel: t.channel as TouchChannel })), now());
-        const check = canDisqualify(reason as DisqualificationReason, content, progress);
-        if (!check.allowed) {
-          const code = check.violation.rule === 'CADENCE_INCOMPLETE' ? ErrorCode.CADENCE_INCOMPLETE : ErrorCode.BAD_USER_INPUT;
-          refuse(code, check.violation.message, 'reason', check.violation.rule);
-        }
-        const at = reengageAt ? parseIso('reengageAt', reengageAt) : undefined;
-        if (at && at.getTime() <= Date.now()) refuse(ErrorCode.BAD_USER_INPUT, 'reengageAt must be in the future', 'reengageAt', 'inFuture');
-        try {
-          recycleDecision(reason as RecycleReason, content, { now: now(), repReengageAt: at });
-        } catch (e) {
-          if (e instanceof DomainRuleError) refuse(ErrorCode.BAD_USER_INPUT, e.message, 'reengageAt', e.code);
-          throw e;
-        }
-      },
-    },
+      return result();
+    }),
+    { validator: checkDisqualify },
   );
 
+  const checkReassign = ({ actor, repId }: ReassignLeadCommand) => {
+    if (!['SALES_MANAGER', 'REVOPS', 'ADMIN'].includes(actor.role)) refuse(ErrorCode.FORBIDDEN, 'Only a sales manager, RevOps or an admin may reassign a lead');
+    requireStage(['MQL', ...WORKING], 'reassignLead');
+    if (repId === s.ownerId) refuse(ErrorCode.BAD_USER_INPUT, 'The lead is already owned by this rep', 'repId', 'differentOwner');
+  };
   setHandler(
     reassignLeadUpdate,
-    async ({ actor, repId, reason }) => {
+    command(checkReassign, async ({ actor, repId, reason }) => {
       const target = await store.loadRep({ repId });
       if (!target) refuse(ErrorCode.NOT_FOUND, `Rep ${repId} does not exist or is inactive`, 'repId', 'activeRep');
       await assign(target, now(), `Reassigned by ${actor.role}${reason ? `: ${reason}` : ''}`, actor);
-      return s;
-    },
-    {
-      validator: ({ actor, repId }) => {
-        if (!['SALES_MANAGER', 'REVOPS', 'ADMIN'].includes(actor.role)) refuse(ErrorCode.FORBIDDEN, 'Only a sales manager, RevOps or an admin may reassign a lead');
-        requireStage(['MQL', ...WORKING], 'reassignLead');
-        if (repId === s.ownerId) refuse(ErrorCode.BAD_USER_INPUT, 'The lead is already owned by this rep', 'repId', 'differentOwner');
-      },
-    },
+      return result();
+    }),
+    { validator: checkReassign },
   );
 
+  const checkClose = ({ actor, reason }: CloseOpportunityCommand) => {
+    requireStage(['OPPORTUNITY'], 'closeOpportunity');
+    if (actor.id !== s.ownerId && !['SALES_MANAGER', 'REVOPS', 'ADMIN'].includes(actor.role)) refuse(ErrorCode.NOT_OWNER, 'Only the owner or a manager may close the opportunity');
+    if (!reason || reason.trim().length < 2) refuse(ErrorCode.BAD_USER_INPUT, 'A close reason is required', 'reason', 'required');
+  };
   setHandler(
     closeOpportunityUpdate,
-    async ({ actor, won, reason }) => {
+    command(checkClose, async ({ actor, won, reason }) => {
+      outcome = { kind: 'END' }; // claimed before the first await: nothing else runs against a closing lead
       await store.closeOpportunity({ opportunityId: s.opportunityId!, won, reason, at: nowIso() });
       await transition(won ? 'CLOSED_WON' : 'CLOSED_LOST', actor, `Opportunity ${won ? 'won' : 'lost'}: ${reason}`, { reason });
-      outcome = { kind: 'END' };
-      return s;
-    },
-    {
-      validator: ({ actor, reason }) => {
-        requireStage(['OPPORTUNITY'], 'closeOpportunity');
-        if (actor.id !== s.ownerId && !['SALES_MANAGER', 'REVOPS', 'ADMIN'].includes(actor.role)) refuse(ErrorCode.NOT_OWNER, 'Only the owner or a manager may close the opportunity');
-        if (!reason || reason.trim().length < 2) refuse(ErrorCode.BAD_USER_INPUT, 'A close reason is required', 'reason', 'required');
-      },
-    },
+      return result();
+    }),
+    { validator: checkClose },
   );
 
   // ---------------------------------------------------------------- the lifecycle
-  if (input.adopted) {
+  if (resumed) {
+    for (const c of s.clocks) watchClock(c, rep?.id === c.ownerId ? rep : null);
+  } else if (input.adopted) {
     await adopt(input.adopted);
-  } else {
-    await nurtureAndRoute();
+  } else if (await nurtureUntilMql()) {
+    await route([], 'Routed');
+  }
+  await inSales();
+
+  settleClocks(ALL_KINDS, 'CANCELLED');
+  await condition(idle);
+  await Promise.all(background);
+  const ended = outcome!;
+  if (ended.kind === 'RECYCLE') {
+    await continueAsNew<typeof leadWorkflow>({
+      leadId,
+      capturedAt: input.capturedAt,
+      carried: { cycle: cycle + 1, stage: 'RECYCLED', recycleCount: s.recycleCount, reengageAfter: ended.reengageAfter, optedOut: s.optedOut },
+    });
+  }
+  upsertSearchAttributes({ BatonStage: [s.stage] });
+
+  /**
+   * Sales has the lead (MQL, routed or queued, then worked): commands arrive as updates;
+   * opt-outs, bounces and replies as events. A long-lived deal hands over to a new run
+   * with its owner, clocks, cadence and touches before its history grows long.
+   */
+  async function inSales(): Promise<void> {
+    while (!outcome) {
+      await condition(() => outcome !== null || actionable.length > 0 || (historyTooLong() && idle()));
+      if (outcome) return;
+      if (actionable.length > 0) {
+        const type = actionable.shift()!;
+        await serialized(() => react(type));
+        continue;
+      }
+      await continueAsNew<typeof leadWorkflow>({
+        leadId,
+        capturedAt: input.capturedAt,
+        resumed: { state: s, rep, routedAt: routedAt?.toISOString() ?? null, definition: definition!, seq },
+      });
+    }
+  }
+
+  /**
+   * Nurture: every wake re-evaluates the ACTIVE definition, in an activity that returns only
+   * the decision, until the lead qualifies. False when the lead's lifecycle ended meanwhile
+   * (an incomplete lead that opted out).
+   */
+  async function nurtureUntilMql(): Promise<boolean> {
+    if (!carried) {
+      await store.recordTransition({ leadId, stepKey: `${workflowId}/first-touch`, fromStage: null, toStage: 'FIRST_TOUCH', occurredAt: input.capturedAt, actor: SYSTEM_ACTOR, reason: 'Lead captured' });
+    }
+    for (;;) {
+      await condition(() => nurtureWake || actionable.length > 0);
+      while (actionable.length > 0) await serialized(() => react(actionable.shift()!));
+      if (outcome) return false;
+      if (!nurtureWake) continue;
+      nurtureWake = false;
+      const by = engagedBy;
+      engagedBy = null;
+      if ((s.stage === 'FIRST_TOUCH' || s.stage === 'RECYCLED') && by) await transition('ENGAGED', SYSTEM_ACTOR, `Engaged: ${by}`);
+      const decision = await evaluate();
+      if (decision?.outcome === 'MQL') {
+        definition = decision.definition!; // pinned: this MQL's clocks and cadence follow the version it passed under
+        s.definitionVersion = decision.definitionVersion;
+        s.hot = decision.hot;
+        s.demoRequest = decision.demoRequest;
+        await store.projectLead({ leadId, patch: { definitionVersion: s.definitionVersion, mqlAt: nowIso(), reengageAt: null } });
+        await transition('MQL', SYSTEM_ACTOR, decision.reasons.join('; ') || 'Handoff criteria met', { triggers: decision.triggerIds, score: decision.score });
+        return true;
+      }
+      if (decision?.outcome === 'INCOMPLETE' && s.stage !== 'INCOMPLETE') {
+        await transition('INCOMPLETE', SYSTEM_ACTOR, `Meets the handoff triggers but lacks: ${decision.missingFields.join(', ')}`, { missingFields: decision.missingFields });
+      }
+      if (historyTooLong() && actionable.length === 0) {
+        await condition(allHandlersFinished);
+        await continueAsNew<typeof leadWorkflow>({
+          leadId,
+          capturedAt: input.capturedAt,
+          carried: { cycle, stage: s.stage, recycleCount: s.recycleCount, reengageAfter: s.reengageAfter, seq, optedOut: s.optedOut },
+        });
+      }
+    }
+  }
+
+  /** One evaluation; a failure is logged and the lead waits for its next event instead of failing. */
+  async function evaluate() {
+    try {
+      const decision = await store.evaluateHandoff({ leadId, now: nowIso(), stage: s.stage, reengageAfter: s.reengageAfter, stepKey: key(`handoff${next()}`) });
+      if (decision.quarantined.length) log.warn('engagement events quarantined', { leadId, events: decision.quarantined });
+      return decision;
+    } catch (e) {
+      log.error('handoff evaluation failed; waiting for the next event', { leadId, error: (e as Error).message });
+      return null;
+    }
   }
 
   /**
@@ -473,9 +681,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
    * in the owner's calendar; an open opportunity waits for `closeOpportunity`.
    */
   async function adopt(a: AdoptedLeadState): Promise<void> {
-    const ctx = await store.loadEvaluationContext({ leadId });
-    definition = ctx.definition;
-    s.definitionVersion = ctx.definition.version;
+    definition = await store.activeDefinition({});
+    s.definitionVersion = definition.version;
     s.stage = a.stage;
     s.hot = a.hot;
     s.demoRequest = a.demoRequest;
@@ -494,11 +701,13 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     } else {
       await route([], 'Adopted from the historical import: the imported owner is not an active rep');
     }
-    await condition(() => s.ownerId !== null || outcome !== null);
-    if (a.stage === 'SAL' && s.cadence.length === 0 && rep && !outcome) {
-      // Rerouted (or queued until a manager assigned it): the cadence follows the new owner's calendar.
-      await adoptCadence(a, rep);
-      await projectNextDue();
+    if (a.stage === 'SAL' && s.cadence.length === 0) {
+      // Rerouted (or queued until a manager assigns it): the cadence follows the new owner's calendar.
+      await condition(() => s.ownerId !== null || outcome !== null);
+      if (rep && !outcome) {
+        await adoptCadence(a, rep);
+        await projectNextDue();
+      }
     }
   }
 
@@ -521,96 +730,4 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     }
     await store.recordCadence({ leadId, cycle, steps: s.cadence.map((c) => ({ ...c, touchId: touchOfStep.get(c.step) })) });
   }
-
-  /** Nurture until the active definition says MQL, then hand off and route. */
-  async function nurtureAndRoute(): Promise<void> {
-    if (!carried) {
-      await store.recordTransition({ leadId, stepKey: `${workflowId}/first-touch`, fromStage: null, toStage: 'FIRST_TOUCH', occurredAt: input.capturedAt, actor: SYSTEM_ACTOR, reason: 'Lead captured' });
-    }
-
-    // Nurture: every event re-evaluates the ACTIVE definition until the lead qualifies.
-    for (;;) {
-      await condition(() => pendingEvents.length > 0 || profileChanged);
-      const batch = pendingEvents.splice(0);
-      profileChanged = false;
-      const ctx = await store.loadEvaluationContext({ leadId });
-      if ((s.stage === 'FIRST_TOUCH' || s.stage === 'RECYCLED') && batch.length > 0) await transition('ENGAGED', SYSTEM_ACTOR, `Engaged: ${batch[0].type}`);
-      const evaluation = evaluateHandoff({
-        profile: ctx.profile,
-        events: ctx.events.map((e) => ({ ...e, type: e.type as EngagementType })),
-        definition: ctx.definition.content,
-        now: now(),
-        lastOutreachAt: ctx.lastOutreachAt ? new Date(ctx.lastOutreachAt) : undefined,
-        reengageAfter: s.reengageAfter ? new Date(s.reengageAfter) : undefined,
-      });
-      await store.projectLead({ leadId, patch: { intentScore: evaluation.score.score, hot: evaluation.hot } });
-      if (evaluation.outcome !== 'ENGAGED' && !(evaluation.outcome === 'INCOMPLETE' && s.stage === 'INCOMPLETE')) {
-        await store.recordHandoff({
-          leadId,
-          stepKey: key(`handoff${next()}-${evaluation.outcome}`),
-          outcome: evaluation.outcome,
-          evaluatedAt: nowIso(),
-          definitionVersion: ctx.definition.version,
-          hot: evaluation.hot,
-          demoRequest: evaluation.demoRequest,
-          intentScore: evaluation.score.score,
-          scoreBreakdown: evaluation.score.breakdown,
-          triggers: evaluation.triggers,
-          missingFields: evaluation.missingFields,
-          contentConsumed: evaluation.contentConsumed,
-          reasons: evaluation.reasons,
-        });
-      }
-      if (evaluation.outcome === 'MQL') {
-        definition = ctx.definition; // pinned: this MQL's clocks and cadence follow the version it passed under
-        s.definitionVersion = ctx.definition.version;
-        s.hot = evaluation.hot;
-        s.demoRequest = evaluation.demoRequest;
-        await store.projectLead({ leadId, patch: { definitionVersion: s.definitionVersion, mqlAt: nowIso(), reengageAt: null } });
-        await transition('MQL', SYSTEM_ACTOR, evaluation.reasons.join('; ') || 'Handoff criteria met', { triggers: evaluation.triggers.map((t) => t.triggerId), score: evaluation.score.score });
-        break;
-      }
-      if (evaluation.outcome === 'INCOMPLETE' && s.stage !== 'INCOMPLETE') {
-        await transition('INCOMPLETE', SYSTEM_ACTOR, `Meets the handoff triggers but lacks: ${evaluation.missingFields.join(', ')}`, { missingFields: evaluation.missingFields });
-      }
-      if (workflowInfo().continueAsNewSuggested) {
-        await condition(allHandlersFinished);
-        await continueAsNew<typeof leadWorkflow>({ leadId, capturedAt: input.capturedAt, carried: { cycle, stage: s.stage, recycleCount: s.recycleCount, reengageAfter: s.reengageAfter } });
-      }
-    }
-
-    // Handoff: route to a rep (or a queue until a manager assigns one).
-    await route([], 'Routed');
-    await condition(() => s.ownerId !== null || outcome !== null);
-  }
-
-  // Sales works the lead: commands arrive as updates; opt-outs and bounces as events.
-  while (!outcome) {
-    await condition(() => outcome !== null || workingSignal !== null);
-    if (outcome) break;
-    const signal = workingSignal!;
-    workingSignal = null;
-    if (signal === 'OPTED_OUT' && WORKING.includes(s.stage)) {
-      s.cadenceExit = 'OPTED_OUT';
-      await transition('DISQUALIFIED', SYSTEM_ACTOR, 'Opted out: all touches stopped', { reason: 'OPTED_OUT' });
-      await recycleOrClose('OPTED_OUT', SYSTEM_ACTOR);
-    } else if (signal === 'BOUNCED' && s.stage === 'SAL') {
-      s.cadenceExit = 'BOUNCED';
-      settleClocks(ALL_KINDS, 'CANCELLED');
-      s.reengageAfter = nowIso();
-      s.recycleCount++;
-      await store.projectLead({ leadId, patch: { ownerId: null, reengageAt: s.reengageAfter, recycleCount: s.recycleCount, nextDueAt: null } });
-      await transition('RECYCLED', SYSTEM_ACTOR, 'Email bounced: back to marketing for data repair', { action: 'DATA_REPAIR' });
-      outcome = { kind: 'RECYCLE', reengageAfter: s.reengageAfter };
-    }
-  }
-
-  settleClocks(ALL_KINDS, 'CANCELLED');
-  await condition(allHandlersFinished);
-  await Promise.all(background);
-  if (outcome.kind === 'RECYCLE') {
-    await continueAsNew<typeof leadWorkflow>({ leadId, capturedAt: input.capturedAt, carried: { cycle: cycle + 1, stage: 'RECYCLED', recycleCount: s.recycleCount, reengageAfter: outcome.reengageAfter } });
-  }
-  upsertSearchAttributes({ BatonStage: [s.stage] });
 }
-

@@ -19,10 +19,16 @@ export interface RecordTransitionInput {
  */
 export interface LeadActivities {
   recordTransition(input: RecordTransitionInput): Promise<{ recorded: boolean }>;
-  /** Profile, engagement events, last outreach and the ACTIVE stage definition at this moment. */
-  loadEvaluationContext(input: { leadId: string }): Promise<EvaluationContext>;
-  /** Store an MQL or INCOMPLETE evaluation with its explanation; an MQL also builds the handoff brief. */
-  recordHandoff(input: RecordHandoffInput): Promise<{ handoffId: string }>;
+  /**
+   * Evaluate the lead against the ACTIVE stage definition at `now` (workflow time) from its
+   * stored profile and events, project the explained score, and store an MQL or INCOMPLETE
+   * evaluation with its brief. Runs in the worker so the workflow's history holds only the
+   * decision, never the lead's events. An event no rule can read is quarantined (kept, with
+   * its reason, out of every evaluation) instead of failing the lead.
+   */
+  evaluateHandoff(input: EvaluateHandoffInput): Promise<HandoffDecision>;
+  /** The ACTIVE stage definition (the default version 1 when none was ever activated). */
+  activeDefinition(input: Record<string, never>): Promise<PinnedDefinition>;
   /** Project read-model fields of the lead (owner, timestamps, flags); setting is naturally idempotent. */
   projectLead(input: { leadId: string; patch: LeadProjection }): Promise<void>;
   openClock(input: OpenClockInput): Promise<void>;
@@ -37,49 +43,56 @@ export interface LeadActivities {
   loadRep(input: { repId: string }): Promise<AssignedRep | null>;
 }
 
-/** Notification outbox: the row is the in-app inbox entry; webhook delivery is retried by Temporal. */
+/** Notification outbox: the row is the in-app inbox entry; webhook delivery runs in its own workflow. */
 export interface NotificationActivities {
   notify(input: NotifyInput): Promise<{ notificationId: string; webhook: boolean }>;
+  /** One delivery attempt; a refusal (4xx) is a non-retryable `WEBHOOK_REFUSED` failure. */
   deliverWebhook(input: { notificationId: string }): Promise<{ delivered: boolean }>;
+  /** The delivery gave up: the row says FAILED with why (ids and status codes only), for RevOps to see. */
+  recordDeliveryFailure(input: { notificationId: string; reason: string }): Promise<void>;
 }
 
 export interface NotifyInput {
   /** `<workflowId>/<step>/<kind>`: the same notification is never queued twice. */
   dedupeKey: string;
   recipientId: string;
-  kind: 'LEAD_ASSIGNED' | 'SLA_BREACH' | 'LEAD_REASSIGNED' | 'LEAD_QUEUED';
+  kind: 'LEAD_ASSIGNED' | 'SLA_BREACH' | 'LEAD_REASSIGNED' | 'LEAD_QUEUED' | 'LEAD_OPTED_OUT' | 'EMAIL_BOUNCED';
   leadId: string;
   payload: Record<string, unknown>;
 }
 
-export interface EvaluationContext {
-  profile: {
-    industry?: string;
-    companySize?: number;
-    country?: string;
-    title?: string;
-    buyingRole?: string;
-    source?: string;
-  };
-  events: { id: string; type: string; occurredAt: string; content?: string }[];
-  lastOutreachAt: string | null;
-  definition: { version: number; content: import('../../domain/src/stage-definition').StageDefinitionContent };
+export interface PinnedDefinition {
+  version: number;
+  content: import('../../domain/src/stage-definition').StageDefinitionContent;
 }
 
-export interface RecordHandoffInput {
+export interface EvaluateHandoffInput {
   leadId: string;
+  /** The workflow's clock: the evaluation is a function of it, not of the worker's. */
+  now: string;
+  /** The lead's stage before this evaluation: an INCOMPLETE lead still incomplete is not stored again. */
+  stage: string;
+  /** A recycled lead needs intent after this instant. */
+  reengageAfter: string | null;
+  /** Prefix of the stored evaluation's step key (`-<outcome>` is appended). */
   stepKey: string;
-  outcome: 'MQL' | 'INCOMPLETE';
-  evaluatedAt: string;
-  definitionVersion: number;
+}
+
+/** What the workflow needs from an evaluation, and nothing more (it is kept in history). */
+export interface HandoffDecision {
+  outcome: 'ENGAGED' | 'INCOMPLETE' | 'MQL';
   hot: boolean;
   demoRequest: boolean;
-  intentScore: number;
-  scoreBreakdown: unknown;
-  triggers: unknown;
+  score: number;
   missingFields: string[];
-  contentConsumed: string[];
+  triggerIds: string[];
+  /** Why, in short sentences (the full explanation is stored with the handoff). */
   reasons: string[];
+  /** The definition it was judged by; its content only for an MQL, whose clocks and cadence follow it. */
+  definitionVersion: number;
+  definition?: PinnedDefinition;
+  /** Events set aside by this evaluation (ids and reasons; at most a few). */
+  quarantined: { eventId: string; reason: string }[];
 }
 
 export interface LeadProjection {
@@ -95,6 +108,10 @@ export interface LeadProjection {
   survivorLeadId?: string | null;
   nextDueAt?: string | null;
   slaBreached?: boolean;
+  /** The person unsubscribed: no e-mail touches, in any stage. */
+  optedOutAt?: string | null;
+  /** The address bounced: the owner (or marketing) must repair it. */
+  emailBouncedAt?: string | null;
 }
 
 export interface OpenClockInput {

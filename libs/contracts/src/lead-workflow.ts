@@ -16,6 +16,21 @@ export interface LeadWorkflowInput {
    * that history stands instead of in nurture. A recycled lead is adopted through `carried`.
    */
   adopted?: AdoptedLeadState;
+  /**
+   * A lead handed over by continue-as-new in the middle of a stage (MQL or being worked): the
+   * new run picks up its owner, pending clocks (with their remaining time), cadence and touches.
+   */
+  resumed?: ResumedLeadState;
+}
+
+/** What a run hands to the next when its history grows long in the middle of a stage. */
+export interface ResumedLeadState {
+  state: LeadWorkflowState;
+  rep: import('./lead-activities').AssignedRep | null;
+  routedAt: string | null;
+  definition: import('./lead-activities').PinnedDefinition;
+  /** The step counter: keys of the new run's writes continue after the old run's. */
+  seq: number;
 }
 
 /**
@@ -53,9 +68,16 @@ export interface CarriedLeadState {
   recycleCount: number;
   /** A recycled lead needs fresh intent after this instant to become an MQL again. */
   reengageAfter: string | null;
+  /** The step counter of the cycle (a nurture run that continued as new keeps its keys unique). */
+  seq?: number;
+  optedOut?: boolean;
 }
 
-/** An engagement event delivered to the lead's workflow (signal-with-start from ingest). */
+/**
+ * An engagement event delivered to the lead's workflow (signal-with-start from ingest). The
+ * event is already stored: in nurture the signal means "evaluate again", so a duplicate
+ * delivery changes nothing; outside nurture only its type matters (opt-out, bounce, reply).
+ */
 export interface EngagementSignal {
   eventId: string;
   type: string;
@@ -102,6 +124,22 @@ export interface LeadWorkflowState {
   touches: { id: string; channel: string; outcome: string; occurredAt: string; loggedAt: string }[];
   cadenceExit: 'CONNECTED' | 'OPTED_OUT' | 'BOUNCED' | null;
   opportunityId: string | null;
+  /** The person unsubscribed (any stage): e-mail touches are refused. */
+  optedOut: boolean;
+  /** The address bounced while a deal was open: flagged for the owner. */
+  emailBounced: boolean;
+}
+
+/** What a command returns: the lead where it now stands (small: every update result is kept in history). */
+export interface LeadCommandResult {
+  leadId: string;
+  stage: string;
+  ownerId: string | null;
+  cycle: number;
+  recycleCount: number;
+  reengageAfter: string | null;
+  cadenceExit: LeadWorkflowState['cadenceExit'];
+  opportunityId: string | null;
 }
 
 export const leadStateQuery = defineQuery<LeadWorkflowState>('leadState');
@@ -109,6 +147,11 @@ export const leadStateQuery = defineQuery<LeadWorkflowState>('leadState');
 /** Every command carries who asks, so the workflow checks ownership itself. */
 export interface LeadCommand {
   actor: Actor;
+}
+
+/** The update id of a command: a retried request (same request id) returns the first result instead of acting twice. */
+export function leadCommandUpdateId(command: string, actorId: string, requestId: string): string {
+  return `${command}:${actorId}:${requestId}`;
 }
 export interface RejectLeadCommand extends LeadCommand {
   code: string;
@@ -143,10 +186,10 @@ export interface CloseOpportunityCommand extends LeadCommand {
   reason: string;
 }
 
-export const acceptLeadUpdate = defineUpdate<LeadWorkflowState, [LeadCommand]>('acceptLead');
-export const rejectLeadUpdate = defineUpdate<LeadWorkflowState, [RejectLeadCommand]>('rejectLead');
-export const logTouchUpdate = defineUpdate<LeadWorkflowState, [LogTouchCommand]>('logTouch');
-export const qualifyLeadUpdate = defineUpdate<LeadWorkflowState, [QualifyLeadCommand]>('qualifyLead');
-export const disqualifyLeadUpdate = defineUpdate<LeadWorkflowState, [DisqualifyLeadCommand]>('disqualifyLead');
-export const reassignLeadUpdate = defineUpdate<LeadWorkflowState, [ReassignLeadCommand]>('reassignLead');
-export const closeOpportunityUpdate = defineUpdate<LeadWorkflowState, [CloseOpportunityCommand]>('closeOpportunity');
+export const acceptLeadUpdate = defineUpdate<LeadCommandResult, [LeadCommand]>('acceptLead');
+export const rejectLeadUpdate = defineUpdate<LeadCommandResult, [RejectLeadCommand]>('rejectLead');
+export const logTouchUpdate = defineUpdate<LeadCommandResult, [LogTouchCommand]>('logTouch');
+export const qualifyLeadUpdate = defineUpdate<LeadCommandResult, [QualifyLeadCommand]>('qualifyLead');
+export const disqualifyLeadUpdate = defineUpdate<LeadCommandResult, [DisqualifyLeadCommand]>('disqualifyLead');
+export const reassignLeadUpdate = defineUpdate<LeadCommandResult, [ReassignLeadCommand]>('reassignLead');
+export const closeOpportunityUpdate = defineUpdate<LeadCommandResult, [CloseOpportunityCommand]>('closeOpportunity');

@@ -1,6 +1,5 @@
 import type {
   AssignedRep,
-  EvaluationContext,
   LeadActivities,
   NotificationActivities,
   NotifyInput,
@@ -9,7 +8,7 @@ import type {
   RouteLeadResult,
   RoutingActivities,
 } from '../../../libs/contracts/src/lead-activities';
-import { BusinessCalendar, DEFAULT_STAGE_DEFINITION_V1, StageDefinitionContent } from '../../../libs/domain/src';
+import { BusinessCalendar, DEFAULT_STAGE_DEFINITION_V1, EngagementEvent, evaluateHandoff, HandoffInput, StageDefinitionContent } from '../../../libs/domain/src';
 
 type Activities = LeadActivities & RoutingActivities & NotificationActivities;
 
@@ -19,8 +18,14 @@ type Activities = LeadActivities & RoutingActivities & NotificationActivities;
  * duplicates if the workflow ever wrote twice.
  */
 export class FakeLeadWorld {
-  profile: EvaluationContext['profile'] = { industry: 'SaaS', companySize: 300, country: 'DE', title: 'VP Sales', source: 'WEBSITE' };
-  events: EvaluationContext['events'] = [];
+  profile: HandoffInput['profile'] = { industry: 'SaaS', companySize: 300, country: 'DE', title: 'VP Sales', source: 'WEBSITE' };
+  events: EngagementEvent[] = [];
+  evaluations = 0;
+  deliveries: string[] = [];
+  deliveryFailures: { notificationId: string; reason: string }[] = [];
+  /** Recipients whose webhook is configured; `deliverWebhook` runs `webhook` for them. */
+  webhookRecipients = new Set<string>();
+  webhook: (notificationId: string) => Promise<{ delivered: boolean }> = async () => ({ delivered: true });
   definition: { version: number; content: StageDefinitionContent } = { version: 1, content: DEFAULT_STAGE_DEFINITION_V1 };
   reps: AssignedRep[] = [];
   routeQueue: (string | null)[] = [];
@@ -34,8 +39,8 @@ export class FakeLeadWorld {
   lead: Record<string, unknown> = {};
   private eventSeq = 0;
 
-  addEvent(type: string, occurredAt: Date): { eventId: string; type: string; occurredAt: string } {
-    const e = { id: `ev-${++this.eventSeq}`, type, occurredAt: occurredAt.toISOString() };
+  addEvent(type: string, occurredAt: Date | string): { eventId: string; type: string; occurredAt: string } {
+    const e = { id: `ev-${++this.eventSeq}`, type: type as EngagementEvent['type'], occurredAt: typeof occurredAt === 'string' ? occurredAt : occurredAt.toISOString() };
     this.events.push(e);
     return { eventId: e.id, type, occurredAt: e.occurredAt };
   }
@@ -59,10 +64,27 @@ export class FakeLeadWorld {
         this.transitions.push(input);
         return { recorded: true };
       },
-      loadEvaluationContext: async () => ({ profile: { ...this.profile }, events: [...this.events], lastOutreachAt: null, definition: this.definition }),
-      recordHandoff: async (input) => {
-        if (!this.handoffs.some((h) => h.stepKey === input.stepKey)) this.handoffs.push({ stepKey: input.stepKey, outcome: input.outcome, definitionVersion: input.definitionVersion });
-        return { handoffId: input.stepKey };
+      activeDefinition: async () => this.definition,
+      evaluateHandoff: async (input) => {
+        this.evaluations++;
+        const e = evaluateHandoff({ profile: { ...this.profile }, events: this.events, definition: this.definition.content, now: new Date(input.now), reengageAfter: input.reengageAfter ? new Date(input.reengageAfter) : undefined });
+        Object.assign(this.lead, { intentScore: e.score.score, hot: e.hot });
+        const stepKey = `${input.stepKey}-${e.outcome}`;
+        if (e.outcome !== 'ENGAGED' && !(e.outcome === 'INCOMPLETE' && input.stage === 'INCOMPLETE') && !this.handoffs.some((h) => h.stepKey === stepKey)) {
+          this.handoffs.push({ stepKey, outcome: e.outcome, definitionVersion: this.definition.version });
+        }
+        return {
+          outcome: e.outcome,
+          hot: e.hot,
+          demoRequest: e.demoRequest,
+          score: e.score.score,
+          missingFields: e.missingFields,
+          triggerIds: e.triggers.map((t) => t.triggerId),
+          reasons: e.reasons,
+          definitionVersion: this.definition.version,
+          definition: e.outcome === 'MQL' ? this.definition : undefined,
+          quarantined: [],
+        };
       },
       projectLead: async ({ patch }) => {
         Object.assign(this.lead, patch);
@@ -98,9 +120,15 @@ export class FakeLeadWorld {
       },
       notify: async (input) => {
         if (!this.notifications.has(input.dedupeKey)) this.notifications.set(input.dedupeKey, input);
-        return { notificationId: input.dedupeKey, webhook: false };
+        return { notificationId: input.dedupeKey.replace(/[^A-Za-z0-9-]/g, '_'), webhook: this.webhookRecipients.has(input.recipientId) };
       },
-      deliverWebhook: async () => ({ delivered: true }),
+      deliverWebhook: async ({ notificationId }) => {
+        this.deliveries.push(notificationId);
+        return this.webhook(notificationId);
+      },
+      recordDeliveryFailure: async (input) => {
+        this.deliveryFailures.push(input);
+      },
     };
   }
 }

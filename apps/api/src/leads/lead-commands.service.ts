@@ -6,7 +6,8 @@ import {
   acceptLeadUpdate,
   closeOpportunityUpdate,
   disqualifyLeadUpdate,
-  LeadWorkflowState,
+  LeadCommandResult,
+  leadCommandUpdateId,
   logTouchUpdate,
   qualifyLeadUpdate,
   reassignLeadUpdate,
@@ -22,18 +23,23 @@ type Update = typeof acceptLeadUpdate | typeof rejectLeadUpdate | typeof logTouc
 /**
  * Lead commands go to the lead's workflow as Temporal updates: the workflow's validators
  * are the single place the lifecycle rules are enforced (owner, stage, codes, cadence). A
- * refused update changed nothing; its failure type is our ErrorCode, passed on as is.
+ * refused update changed nothing; its failure type is our ErrorCode, passed on as is. A
+ * command sent again with the same request id is the same update: Temporal answers with
+ * the first result instead of acting twice.
  */
 @Injectable()
 export class LeadCommandsService {
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly temporal: Client) {}
 
-  async execute(principal: Principal, leadId: string, update: Update, command: Record<string, unknown>): Promise<LeadWorkflowState> {
+  async execute(principal: Principal, leadId: string, update: Update, command: Record<string, unknown>, requestId?: string): Promise<LeadCommandResult> {
     const lead = await this.db.getRepository(LeadEntity).findOne({ where: { id: leadId }, select: { id: true, workflowId: true } });
     if (!lead) throw notFound('Lead', leadId);
     const handle = this.temporal.workflow.getHandle(lead.workflowId);
     try {
-      return await handle.executeUpdate(update as typeof acceptLeadUpdate, { args: [{ ...command, actor: { id: principal.userId, role: principal.role } }] as never });
+      return await handle.executeUpdate(update as typeof acceptLeadUpdate, {
+        args: [{ ...command, actor: { id: principal.userId, role: principal.role } }] as never,
+        ...(requestId ? { updateId: leadCommandUpdateId(update.name, principal.userId, requestId) } : {}),
+      });
     } catch (e) {
       throw toGraphQLError(e);
     }

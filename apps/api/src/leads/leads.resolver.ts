@@ -3,7 +3,7 @@ import {
   acceptLeadUpdate,
   closeOpportunityUpdate,
   disqualifyLeadUpdate,
-  LeadWorkflowState,
+  LeadCommandResult,
   logTouchUpdate,
   qualifyLeadUpdate,
   reassignLeadUpdate,
@@ -37,7 +37,7 @@ import { LeadsService } from './leads.service';
 
 const SALES = ['SALES_REP', 'SALES_MANAGER', 'REVOPS', 'ADMIN'] as const;
 
-const payload = (s: LeadWorkflowState): LeadCommandPayload => ({
+const payload = (s: LeadCommandResult): LeadCommandPayload => ({
   leadId: s.leadId,
   stage: s.stage,
   ownerId: s.ownerId ?? undefined,
@@ -148,42 +148,42 @@ export class LeadsResolver {
   @Mutation(() => LeadCommandPayload, { description: 'The owner accepts a routed lead (meets the accept SLA).' })
   @Roles('SALES_REP', 'SALES_MANAGER')
   async acceptLead(@CurrentPrincipal() p: Principal, @Args('input') input: LeadIdInput): Promise<LeadCommandPayload> {
-    return payload(await this.commands.execute(p, input.leadId, acceptLeadUpdate, {}));
+    return payload(await this.commands.execute(p, input.leadId, acceptLeadUpdate, {}, input.requestId));
   }
 
   @Mutation(() => LeadCommandPayload, { description: 'The owner rejects a routed lead with a standardized code (and a note where required).' })
   @Roles('SALES_REP', 'SALES_MANAGER')
   async rejectLead(@CurrentPrincipal() p: Principal, @Args('input') input: RejectLeadInput): Promise<LeadCommandPayload> {
-    return payload(await this.commands.execute(p, input.leadId, rejectLeadUpdate, { code: input.code, note: input.note, survivorLeadId: input.survivorLeadId }));
+    return payload(await this.commands.execute(p, input.leadId, rejectLeadUpdate, { code: input.code, note: input.note, survivorLeadId: input.survivorLeadId }, input.requestId));
   }
 
   @Mutation(() => LeadCommandPayload, { description: 'Log a touch and its outcome. Idempotent per touchId.' })
   @Roles('SALES_REP', 'SALES_MANAGER')
   async logTouch(@CurrentPrincipal() p: Principal, @Args('input') input: LogTouchInput): Promise<LeadCommandPayload> {
-    return payload(await this.commands.execute(p, input.leadId, logTouchUpdate, { touchId: input.touchId, channel: input.channel, outcome: input.outcome, occurredAt: input.occurredAt.toISOString(), note: input.note }));
+    return payload(await this.commands.execute(p, input.leadId, logTouchUpdate, { touchId: input.touchId, channel: input.channel, outcome: input.outcome, occurredAt: input.occurredAt.toISOString(), note: input.note }, input.requestId ?? input.touchId));
   }
 
   @Mutation(() => LeadCommandPayload, { description: 'Qualify (BANT): the lead becomes SQL and an opportunity is created.' })
   @Roles('SALES_REP', 'SALES_MANAGER')
   async qualifyLead(@CurrentPrincipal() p: Principal, @Args('input') input: QualifyLeadInput): Promise<LeadCommandPayload> {
-    return payload(await this.commands.execute(p, input.leadId, qualifyLeadUpdate, { bant: { ...input.bant }, amount: input.amount, expectedCloseAt: input.expectedCloseAt.toISOString() }));
+    return payload(await this.commands.execute(p, input.leadId, qualifyLeadUpdate, { bant: { ...input.bant }, amount: input.amount, expectedCloseAt: input.expectedCloseAt.toISOString() }, input.requestId));
   }
 
   @Mutation(() => LeadCommandPayload, { description: 'Disqualify after work; UNRESPONSIVE only after the full cadence. Recycles per the definition.' })
   @Roles('SALES_REP', 'SALES_MANAGER')
   async disqualifyLead(@CurrentPrincipal() p: Principal, @Args('input') input: DisqualifyLeadInput): Promise<LeadCommandPayload> {
-    return payload(await this.commands.execute(p, input.leadId, disqualifyLeadUpdate, { reason: input.reason, note: input.note, reengageAt: input.reengageAt?.toISOString() }));
+    return payload(await this.commands.execute(p, input.leadId, disqualifyLeadUpdate, { reason: input.reason, note: input.note, reengageAt: input.reengageAt?.toISOString() }, input.requestId));
   }
 
   @Mutation(() => LeadCommandPayload, { description: 'A manager (or RevOps) moves the lead to another rep; new clocks start for them.' })
   @Roles(...SALES)
   async reassignLead(@CurrentPrincipal() p: Principal, @Args('input') input: ReassignLeadInput): Promise<LeadCommandPayload> {
-    return payload(await this.commands.execute(p, input.leadId, reassignLeadUpdate, { repId: input.repId, reason: input.reason }));
+    return payload(await this.commands.execute(p, input.leadId, reassignLeadUpdate, { repId: input.repId, reason: input.reason }, input.requestId));
   }
 
   @Mutation(() => LeadCommandPayload, { description: 'Close the lead\'s opportunity won or lost, with a reason.' })
   @Roles(...SALES)
   async closeOpportunity(@CurrentPrincipal() p: Principal, @Args('input') input: CloseOpportunityInput): Promise<LeadCommandPayload> {
-    return payload(await this.commands.execute(p, input.leadId, closeOpportunityUpdate, { won: input.won, reason: input.reason }));
+    return payload(await this.commands.execute(p, input.leadId, closeOpportunityUpdate, { won: input.won, reason: input.reason }, input.requestId));
   }
 }

@@ -5,16 +5,17 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type {
   AssignedRep,
   CreateOpportunityInput,
-  EvaluationContext,
+  EvaluateHandoffInput,
+  HandoffDecision,
   LeadActivities,
+  PinnedDefinition,
   LeadProjection,
   OpenClockInput,
   RecordCadenceInput,
-  RecordHandoffInput,
   RecordTouchInput,
   RecordTransitionInput,
 } from '../../../../libs/contracts/src';
-import { BusinessCalendar, DEFAULT_STAGE_DEFINITION_V1 } from '../../../../libs/domain/src';
+import { BusinessCalendar, DEFAULT_STAGE_DEFINITION_V1, DomainRuleError, EngagementEvent, EngagementType, ENGAGEMENT_TYPES, evaluateHandoff, HandoffEvaluation, parseInstant } from '../../../../libs/domain/src';
 import {
   AccountEntity,
   CadenceStepEntity,
@@ -62,54 +63,90 @@ export class LeadStoreActivities implements LeadActivities {
     });
   }
 
-  async loadEvaluationContext({ leadId }: { leadId: string }): Promise<EvaluationContext> {
-    const lead = await this.db.getRepository(LeadEntity).findOneByOrFail({ id: leadId });
-    const events = await this.db.getRepository(EngagementEventEntity).find({ where: { leadId }, order: { occurredAt: 'ASC', id: 'ASC' } });
-    const [last] = await this.db.query('SELECT max(occurred_at) AS at FROM touch WHERE lead_id = $1', [leadId]);
+  async activeDefinition(): Promise<PinnedDefinition> {
     const active = await this.db.getRepository(StageDefinitionEntity).findOne({ where: { status: 'ACTIVE' } });
+    return active ? { version: active.version, content: active.content } : { version: 1, content: DEFAULT_STAGE_DEFINITION_V1 };
+  }
+
+  async evaluateHandoff(input: EvaluateHandoffInput): Promise<HandoffDecision> {
+    const lead = await this.db.getRepository(LeadEntity).findOneByOrFail({ id: input.leadId });
+    const rows = await this.db.getRepository(EngagementEventEntity).find({ where: { leadId: input.leadId, quarantinedAt: IsNull() }, order: { occurredAt: 'ASC', id: 'ASC' } });
+    const [last] = await this.db.query('SELECT max(occurred_at) AS at FROM touch WHERE lead_id = $1', [input.leadId]);
+    const definition = await this.activeDefinition();
+    const quarantined: { eventId: string; reason: string }[] = [];
+    const events: EngagementEvent[] = [];
+    for (const e of rows) {
+      const event = { id: e.id, type: e.type as EngagementType, occurredAt: e.occurredAt.toISOString(), content: e.contentTitle ?? e.url ?? undefined };
+      const reason = unreadable(event);
+      if (reason) quarantined.push({ eventId: e.id, reason });
+      else events.push(event);
+    }
+    const run = () =>
+      evaluateHandoff({
+        profile: { industry: lead.industry ?? undefined, companySize: lead.companySize ?? undefined, country: lead.country ?? undefined, title: lead.title ?? undefined, buyingRole: lead.buyingRole ?? undefined, source: lead.source },
+        events,
+        definition: definition.content,
+        now: new Date(input.now),
+        lastOutreachAt: last?.at ? new Date(last.at) : undefined,
+        reengageAfter: input.reengageAfter ? new Date(input.reengageAfter) : undefined,
+      });
+    let evaluation: HandoffEvaluation;
+    // A record a rule still rejects is set aside and the evaluation runs again without it.
+    for (;;) {
+      try {
+        evaluation = run();
+        break;
+      } catch (e) {
+        const index = e instanceof DomainRuleError ? eventIndexOf(e) : -1;
+        if (index < 0) throw e;
+        const [bad] = events.splice(index, 1);
+        quarantined.push({ eventId: bad.id, reason: (e as Error).message });
+      }
+    }
+    for (const q of quarantined) await this.db.getRepository(EngagementEventEntity).update({ id: q.eventId }, { quarantinedAt: new Date(), quarantineReason: q.reason });
+    await this.projectLead({ leadId: input.leadId, patch: { intentScore: evaluation.score.score, hot: evaluation.hot } });
+    const store = evaluation.outcome !== 'ENGAGED' && !(evaluation.outcome === 'INCOMPLETE' && input.stage === 'INCOMPLETE');
+    if (store) await this.recordHandoff(input, evaluation, definition.version);
     return {
-      profile: {
-        industry: lead.industry ?? undefined,
-        companySize: lead.companySize ?? undefined,
-        country: lead.country ?? undefined,
-        title: lead.title ?? undefined,
-        buyingRole: lead.buyingRole ?? undefined,
-        source: lead.source,
-      },
-      events: events.map((e) => ({ id: e.id, type: e.type, occurredAt: e.occurredAt.toISOString(), content: e.contentTitle ?? e.url ?? undefined })),
-      lastOutreachAt: last?.at ? new Date(last.at).toISOString() : null,
-      definition: active ? { version: active.version, content: active.content } : { version: 1, content: DEFAULT_STAGE_DEFINITION_V1 },
+      outcome: evaluation.outcome,
+      hot: evaluation.hot,
+      demoRequest: evaluation.demoRequest,
+      score: evaluation.score.score,
+      missingFields: evaluation.missingFields,
+      triggerIds: evaluation.triggers.map((t) => t.triggerId),
+      reasons: evaluation.reasons,
+      definitionVersion: definition.version,
+      definition: evaluation.outcome === 'MQL' ? definition : undefined,
+      quarantined: quarantined.slice(0, 10),
     };
   }
 
   /** The handoff brief (domain brief §4): what travels with the lead so the rep never starts from zero. */
-  async recordHandoff(input: RecordHandoffInput): Promise<{ handoffId: string }> {
-    return this.db.transaction(async (tx) => {
-      const existing = await tx.getRepository(HandoffEntity).findOne({ where: { stepKey: input.stepKey }, select: { id: true } });
-      if (existing) return { handoffId: existing.id };
+  private async recordHandoff(input: EvaluateHandoffInput, evaluation: HandoffEvaluation, definitionVersion: number): Promise<void> {
+    const stepKey = `${input.stepKey}-${evaluation.outcome}`;
+    await this.db.transaction(async (tx) => {
+      const existing = await tx.getRepository(HandoffEntity).findOne({ where: { stepKey }, select: { id: true } });
+      if (existing) return;
       const lead = await tx.getRepository(LeadEntity).findOneByOrFail({ id: input.leadId });
-      const brief = input.outcome === 'MQL' ? await this.buildBrief(tx, lead, input) : null;
-      const saved = await tx.getRepository(HandoffEntity).save(
-        tx.getRepository(HandoffEntity).create({
-          stepKey: input.stepKey,
-          leadId: input.leadId,
-          outcome: input.outcome,
-          evaluatedAt: new Date(input.evaluatedAt),
-          definitionVersion: input.definitionVersion,
-          hot: input.hot,
-          demoRequest: input.demoRequest,
-          intentScore: input.intentScore,
-          scoreBreakdown: input.scoreBreakdown,
-          triggers: input.triggers,
-          missingFields: input.missingFields,
-          brief,
-        }),
-      );
-      return { handoffId: saved.id };
+      const brief = evaluation.outcome === 'MQL' ? await this.buildBrief(tx, lead, evaluation) : null;
+      await tx.getRepository(HandoffEntity).insert({
+        stepKey,
+        leadId: input.leadId,
+        outcome: evaluation.outcome as 'MQL' | 'INCOMPLETE',
+        evaluatedAt: new Date(input.now),
+        definitionVersion,
+        hot: evaluation.hot,
+        demoRequest: evaluation.demoRequest,
+        intentScore: evaluation.score.score,
+        scoreBreakdown: evaluation.score.breakdown as never,
+        triggers: evaluation.triggers as never,
+        missingFields: evaluation.missingFields,
+        brief: brief as never,
+      });
     });
   }
 
-  private async buildBrief(tx: EntityManager, lead: LeadEntity, input: RecordHandoffInput): Promise<Record<string, unknown>> {
+  private async buildBrief(tx: EntityManager, lead: LeadEntity, input: HandoffEvaluation): Promise<Record<string, unknown>> {
     const events = await tx.getRepository(EngagementEventEntity).find({ where: { leadId: lead.id }, order: { occurredAt: 'ASC' } });
     const account = await this.matchAccount(tx, lead);
     let accountContext: Record<string, unknown> | null = null;
@@ -133,15 +170,15 @@ export class LeadStoreActivities implements LeadActivities {
       lastTouch: last ? { at: last.occurredAt.toISOString(), type: last.type, utm: last.utm } : null,
       contentConsumed: input.contentConsumed,
       intentSignals: events.slice(-25).map((e) => ({ type: e.type, at: e.occurredAt.toISOString(), content: e.contentTitle ?? e.url })),
-      scoreBreakdown: input.scoreBreakdown,
-      intentScore: input.intentScore,
+      scoreBreakdown: input.score.breakdown,
+      intentScore: input.score.score,
       triggers: input.triggers,
       reasons: input.reasons,
       buyingRole: lead.buyingRole,
       title: lead.title,
       company: { name: lead.company, industry: lead.industry, size: lead.companySize, country: lead.country },
       account: accountContext,
-      recommendedNextAction: recommendNextAction({ demoRequest: input.demoRequest, hot: input.hot, triggers: input.triggers as { triggerId: string }[], contentConsumed: input.contentConsumed }),
+      recommendedNextAction: recommendNextAction({ demoRequest: input.demoRequest, hot: input.hot, triggers: input.triggers, contentConsumed: input.contentConsumed }),
     };
   }
 
@@ -170,6 +207,8 @@ export class LeadStoreActivities implements LeadActivities {
       survivorLeadId: patch.survivorLeadId,
       nextDueAt: date(patch.nextDueAt),
       slaBreached: patch.slaBreached,
+      optedOutAt: date(patch.optedOutAt),
+      emailBouncedAt: date(patch.emailBouncedAt),
     };
     const defined = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
     if (Object.keys(defined).length) await this.db.getRepository(LeadEntity).update({ id: leadId }, defined);
@@ -283,4 +322,21 @@ export class LeadStoreActivities implements LeadActivities {
     if (!managerId && user.teamId) managerId = (await this.db.getRepository(TeamEntity).findOneBy({ id: user.teamId }))?.managerId ?? null;
     return { id: user.id, managerId, calendar: user.calendar as unknown as BusinessCalendar };
   }
+}
+
+/** Why no rule can read this event, or null: an unknown type, an instant outside what the domain parses. */
+function unreadable(e: EngagementEvent): string | null {
+  if (!(ENGAGEMENT_TYPES as readonly string[]).includes(e.type)) return `unknown engagement type ${e.type}`;
+  try {
+    parseInstant(e.occurredAt, 'occurredAt');
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return null;
+}
+
+/** The event a rule names (`events[i]...`), or -1 when the failure is not about one event. */
+function eventIndexOf(e: DomainRuleError): number {
+  const match = /^events\[(\d+)\]/.exec(e.violations[0]?.field ?? '');
+  return match ? Number(match[1]) : -1;
 }

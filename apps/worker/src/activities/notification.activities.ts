@@ -7,8 +7,9 @@ import { NotificationEntity, UserEntity } from '../../../../libs/persistence/src
 
 /**
  * The notification outbox. `notify` writes the in-app inbox row (idempotent by dedupe key);
- * `deliverWebhook` is the HTTP delivery adapter (Slack-compatible JSON `{ text, ... }`),
- * retried by Temporal with backoff until the receiver takes it, so nothing is lost.
+ * `deliverWebhook` is the HTTP delivery adapter (Slack-compatible JSON `{ text, ... }`), run by
+ * the notification's own delivery workflow with backoff; a delivery that gives up is FAILED
+ * with its reason, and the inbox row stays.
  */
 @Injectable()
 export class NotificationActivitiesImpl implements NotificationActivities {
@@ -50,12 +51,15 @@ export class NotificationActivitiesImpl implements NotificationActivities {
     }
     if (status >= 500 || status === 429) throw new Error(`webhook answered ${status}`); // retried
     if (status >= 400) {
-      await repo.update({ id: n.id }, { webhookStatus: 'FAILED' });
       this.logger.warn(`webhook for notification ${n.id} refused with ${status}; kept in the in-app inbox`);
-      throw ApplicationFailure.nonRetryable(`webhook refused the notification with ${status}`);
+      throw ApplicationFailure.nonRetryable(`webhook refused the notification with ${status}`, 'WEBHOOK_REFUSED');
     }
     await repo.update({ id: n.id }, { webhookStatus: 'DELIVERED', deliveredAt: new Date() });
     return { delivered: true };
+  }
+
+  async recordDeliveryFailure({ notificationId, reason }: { notificationId: string; reason: string }): Promise<void> {
+    await this.db.getRepository(NotificationEntity).update({ id: notificationId, webhookStatus: 'PENDING' }, { webhookStatus: 'FAILED', webhookFailure: reason.slice(0, 500) });
   }
 }
 
@@ -67,6 +71,10 @@ function describe(kind: string, payload: Record<string, unknown>): string {
       return `Lead ${payload.leadId} was reassigned to you: ${payload.reason ?? ''}`;
     case 'SLA_BREACH':
       return `SLA breach: ${payload.kind} for lead ${payload.leadId} was due ${payload.dueAt}.`;
+    case 'LEAD_OPTED_OUT':
+      return `Lead ${payload.leadId} opted out of e-mail (${payload.stage}).`;
+    case 'EMAIL_BOUNCED':
+      return `E-mail to lead ${payload.leadId} bounced (${payload.stage}): the address needs repair.`;
     default:
       return `${kind} for lead ${payload.leadId}`;
   }

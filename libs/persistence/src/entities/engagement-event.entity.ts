@@ -16,4 +16,7 @@ export class EngagementEventEntity {
   @Column({ type: 'text', name: 'content_title', nullable: true }) contentTitle: string | null;
   /** GRAPHQL or WEBHOOK: how the event reached Baton. */
   @Column({ type: 'text' }) via: string;
+  /** Set aside by the handoff evaluation: no rule can read it (kept, never evaluated). */
+  @Column({ type: 'timestamptz', name: 'quarantined_at', nullable: true }) quarantinedAt: Date | null;
+  @Column({ type: 'text', name: 'quarantine_reason', nullable: true }) quarantineReason: string | null;
 }

@@ -76,6 +76,10 @@ export class LeadEntity {
   @Column({ type: 'timestamptz', name: 'accepted_at', nullable: true }) acceptedAt: Date | null;
   @Column({ type: 'timestamptz', name: 'reengage_at', nullable: true }) reengageAt: Date | null;
   @Column({ type: 'boolean', name: 'sla_breached', default: false }) slaBreached: boolean;
+  /** The person unsubscribed: no e-mail touches, in any stage. */
+  @Column({ type: 'timestamptz', name: 'opted_out_at', nullable: true }) optedOutAt: Date | null;
+  /** The address bounced: to be repaired. */
+  @Column({ type: 'timestamptz', name: 'email_bounced_at', nullable: true }) emailBouncedAt: Date | null;
   /** The earliest pending due time (SLA clock or cadence step): orders a rep's queue. */
   @Column({ type: 'timestamptz', name: 'next_due_at', nullable: true }) nextDueAt: Date | null;
 

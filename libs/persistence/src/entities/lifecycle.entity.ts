@@ -87,6 +87,8 @@ export class NotificationEntity {
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt: Date;
   @Column({ type: 'text', name: 'webhook_status' }) webhookStatus: 'NONE' | 'PENDING' | 'DELIVERED' | 'FAILED';
   @Column({ type: 'int', name: 'webhook_attempts' }) webhookAttempts: number;
+  /** Why the delivery gave up (status code or error; no personal data). */
+  @Column({ type: 'text', name: 'webhook_failure', nullable: true }) webhookFailure: string | null;
   @Column({ type: 'timestamptz', name: 'delivered_at', nullable: true }) deliveredAt: Date | null;
   @Column({ type: 'timestamptz', name: 'read_at', nullable: true }) readAt: Date | null;
 }

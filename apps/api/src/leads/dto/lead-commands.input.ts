@@ -16,6 +16,12 @@ registerEnumType(TouchOutcome, { name: 'TouchOutcome' });
 @InputType()
 export class LeadIdInput {
   @Field(() => ID) @IsUUID('all', { message: 'must be a UUID' }) leadId: string;
+  @Field({ nullable: true, description: 'Caller-chosen id of this request: sent again (a retry), the command takes effect once and answers with its first result.' })
+  @IsOptional()
+  @IsString()
+  @Length(8, 200)
+  @Matches(/^[A-Za-z0-9._:\-]+$/, { message: 'may contain only letters, digits and . _ : -' })
+  requestId?: string;
 }
 
 @InputType()
