@@ -1,6 +1,4 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import {
   acceptLeadUpdate,
   AdoptedLeadState,
@@ -13,61 +11,16 @@ import {
   logTouchUpdate,
   rejectLeadUpdate,
 } from '../../libs/contracts/src/lead-workflow';
-import { Actor } from '../../libs/contracts/src/roles';
 import { addLocalDays, DEFAULT_STAGE_DEFINITION_V1, localDateOf, planCadence, slaDueAt, weekdayOf, zonedTimeToInstant } from '../../libs/domain/src';
 import { FakeLeadWorld, officeHours } from '../../test/support/workflow/fake-lead-activities';
-import { useTimeSkipping } from '../../test/support/workflow/time-skipping';
-import { leadWorkflow } from './lead.workflow';
+import { actor, BERLIN, DAY, HOUR, refusal, rep, useLeadHarness } from '../../test/support/workflow/lead-harness';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const BERLIN = 'Europe/Berlin';
 
-const ts = useTimeSkipping();
+const { env: testEnv, withWorker, start, now, state, until } = useLeadHarness();
 let env: TestWorkflowEnvironment;
 beforeEach(() => {
-  env = ts.env();
+  env = testEnv();
 });
-
-let seq = 0;
-async function withWorker<T>(world: FakeLeadWorld, fn: () => Promise<T>): Promise<T> {
-  const taskQueue = `lead-test-${++seq}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: ts.bundle(), activities: world.activities() });
-  (world as unknown as { taskQueue: string }).taskQueue = taskQueue;
-  return worker.runUntil(fn);
-}
-
-async function start(world: FakeLeadWorld, leadId = `lead-${seq}-${Date.now()}`) {
-  const taskQueue = (world as unknown as { taskQueue: string }).taskQueue;
-  return env.client.workflow.start(leadWorkflow, { taskQueue, workflowId: `lead:${leadId}`, args: [{ leadId, capturedAt: new Date(await env.currentTimeMs()).toISOString() }] });
-}
-
-const now = async () => new Date(await env.currentTimeMs());
-const state = (h: { query: (q: typeof leadStateQuery) => Promise<LeadWorkflowState> }) => h.query(leadStateQuery);
-
-/** Wait (in test time) until the workflow's state satisfies `pred`. */
-async function until(h: { query: (q: typeof leadStateQuery) => Promise<LeadWorkflowState> }, pred: (s: LeadWorkflowState) => boolean, what: string): Promise<LeadWorkflowState> {
-  for (let i = 0; i < 200; i++) {
-    const s = await state(h);
-    if (pred(s)) return s;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`workflow never reached: ${what}; stage ${(await state(h)).stage}`);
-}
-
-const rep = (id: string, holidays: string[] = []) => ({ id, managerId: 'manager-1', calendar: officeHours(BERLIN, holidays) });
-const actor = (id: string): Actor => ({ id, role: 'SALES_REP' });
-
-async function refusal(p: Promise<unknown>): Promise<{ type?: string; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(WorkflowUpdateFailedError);
-    const cause = (e as WorkflowUpdateFailedError).cause as { type?: string; message: string };
-    return { type: cause.type, message: cause.message };
-  }
-  throw new Error('expected the update to be refused');
-}
 
 describe('lead workflow: handoff', () => {
   it('five email opens never make an MQL; the score stays capped', async () => {
@@ -204,12 +157,9 @@ describe('lead workflow: adopting an imported open lead', () => {
       // Imported: routed to rep-a three hours ago, not accepted yet.
       const routedAt = new Date((await env.currentTimeMs()) - 3 * HOUR);
       const expectedDue = slaDueAt('ACCEPT', DEFAULT_STAGE_DEFINITION_V1.sla, rep('rep-a').calendar, routedAt);
-      const leadId = `adopted-${seq}-${Date.now()}`;
-      const taskQueue = (world as unknown as { taskQueue: string }).taskQueue;
-      const h = await env.client.workflow.start(leadWorkflow, {
-        taskQueue,
-        workflowId: `lead:${leadId}`,
-        args: [{ leadId, capturedAt: routedAt.toISOString(), adopted: { stage: 'MQL', ownerId: 'rep-a', routedAt: routedAt.toISOString(), hot: false, demoRequest: false } }],
+      const h = await start(world, {
+        capturedAt: routedAt.toISOString(),
+        adopted: { stage: 'MQL', ownerId: 'rep-a', routedAt: routedAt.toISOString(), hot: false, demoRequest: false },
       });
       const s = await until(h, (x) => x.clocks.some((c) => c.kind === 'ACCEPT'), 'the adopted accept clock');
       expect(s.stage).toBe('MQL');
@@ -234,10 +184,9 @@ describe('lead workflow: adopting an imported open lead', () => {
   });
 });
 
-/** The fake world, also keeping what the adoption writes beyond it: done cadence steps and closed opportunities. */
+/** The fake world, also keeping what the adoption writes beyond it: done cadence steps. */
 class AdoptionWorld extends FakeLeadWorld {
   cadenceRows: { cycle: number; step: number; dueAt: string; doneAt?: string; touchId?: string }[] = [];
-  closedOpportunities: { opportunityId: string; won: boolean }[] = [];
 
   override activities(): ReturnType<FakeLeadWorld['activities']> {
     const base = super.activities();
@@ -249,19 +198,14 @@ class AdoptionWorld extends FakeLeadWorld {
           if (!this.cadenceRows.some((c) => c.cycle === input.cycle && c.step === st.step)) this.cadenceRows.push({ cycle: input.cycle, step: st.step, dueAt: st.dueAt, doneAt: st.doneAt, touchId: st.touchId });
         }
       },
-      closeOpportunity: async ({ opportunityId, won }) => {
-        this.closedOpportunities.push({ opportunityId, won });
-      },
     };
   }
 }
 
 /** Start an imported lead's workflow as `startAdoptedLeads` does: `adopted` with `carried` beside it. */
 async function startAdopted(world: FakeLeadWorld, adopted: AdoptedLeadState, recycleCount = 0) {
-  const leadId = `adopted-${seq}-${Date.now()}`;
-  const taskQueue = (world as unknown as { taskQueue: string }).taskQueue;
   const carried: CarriedLeadState = { cycle: recycleCount, stage: adopted.stage, recycleCount, reengageAfter: null };
-  return env.client.workflow.start(leadWorkflow, { taskQueue, workflowId: `lead:${leadId}`, args: [{ leadId, capturedAt: adopted.routedAt, adopted, carried }] });
+  return start(world, { capturedAt: adopted.routedAt, adopted, carried });
 }
 
 /** An imported touch, logged half an hour after it happened. */

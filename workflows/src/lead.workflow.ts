@@ -7,6 +7,7 @@ import {
   ParentClosePolicy,
   proxyLocalActivities,
   setHandler,
+  sleep,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
@@ -165,7 +166,13 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
       pendingTurns++;
       return serialized(async () => {
         check(a); // the state may have changed while this command waited its turn
-        return body(a);
+        try {
+          return await body(a);
+        } catch (e) {
+          // A rule the command breaks refuses the command; it never fails the lead's workflow task.
+          if (e instanceof DomainRuleError) refuse(ErrorCode.BAD_USER_INPUT, e.message, e.violations[0]?.field, e.code);
+          throw e;
+        }
       }).finally(() => pendingTurns--);
     };
   }
@@ -415,21 +422,34 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     { validator: checkAccept },
   );
 
-  const checkReject = ({ actor, code, note, survivorLeadId }: RejectLeadCommand) => {
+  /** The recycle policy of `reason` accepts the rep's re-engage date (BAD_TIMING requires one, in the future). */
+  function checkReengage(reason: string, reengageAt: string | undefined): void {
+    const at = reengageAt ? parseIso('reengageAt', reengageAt) : undefined;
+    if (at && at.getTime() <= Date.now()) refuse(ErrorCode.BAD_USER_INPUT, 'reengageAt must be in the future', 'reengageAt', 'inFuture');
+    try {
+      recycleDecision(reason as RecycleReason, definition!.content, { now: now(), repReengageAt: at });
+    } catch (e) {
+      if (e instanceof DomainRuleError) refuse(ErrorCode.BAD_USER_INPUT, e.message, 'reengageAt', e.code);
+      throw e;
+    }
+  }
+
+  const checkReject = ({ actor, code, note, survivorLeadId, reengageAt }: RejectLeadCommand) => {
     requireStage(['MQL'], 'rejectLead');
     requireOwner(actor);
     const def = definition!.content.rejectionCodes.find((c) => c.code === code);
     if (!def) refuse(ErrorCode.BAD_USER_INPUT, `Unknown rejection code ${code}`, 'code', 'knownRejectionCode');
     requireNote(def.noteRequired, note, code);
     if (code === 'DUPLICATE_ACCOUNT' && (!survivorLeadId || survivorLeadId === leadId)) refuse(ErrorCode.BAD_USER_INPUT, 'DUPLICATE_ACCOUNT needs the surviving lead', 'survivorLeadId', 'requiredForDuplicate');
+    checkReengage(code, reengageAt);
   };
   setHandler(
     rejectLeadUpdate,
-    command(checkReject, async ({ actor, code, note, survivorLeadId }) => {
+    command(checkReject, async ({ actor, code, note, survivorLeadId, reengageAt }) => {
       settleClocks(['ACCEPT'], 'MET');
       await transition('REJECTED', actor, `Rejected: ${code}${note ? ` (${note})` : ''}`, { code, note: note ?? null, survivorLeadId: survivorLeadId ?? null });
       if (code === 'DUPLICATE_ACCOUNT') await store.projectLead({ leadId, patch: { survivorLeadId: survivorLeadId! } });
-      await recycleOrClose(code as RecycleReason, actor);
+      await recycleOrClose(code as RecycleReason, actor, reengageAt ? new Date(reengageAt) : undefined);
       return result();
     }),
     { validator: checkReject },
@@ -522,14 +542,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
       const code = check.violation.rule === 'CADENCE_INCOMPLETE' ? ErrorCode.CADENCE_INCOMPLETE : ErrorCode.BAD_USER_INPUT;
       refuse(code, check.violation.message, 'reason', check.violation.rule);
     }
-    const at = reengageAt ? parseIso('reengageAt', reengageAt) : undefined;
-    if (at && at.getTime() <= Date.now()) refuse(ErrorCode.BAD_USER_INPUT, 'reengageAt must be in the future', 'reengageAt', 'inFuture');
-    try {
-      recycleDecision(reason as RecycleReason, content, { now: now(), repReengageAt: at });
-    } catch (e) {
-      if (e instanceof DomainRuleError) refuse(ErrorCode.BAD_USER_INPUT, e.message, 'reengageAt', e.code);
-      throw e;
-    }
+    checkReengage(reason, reengageAt);
   };
   setHandler(
     disqualifyLeadUpdate,
@@ -586,6 +599,10 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   settleClocks(ALL_KINDS, 'CANCELLED');
   await condition(idle);
   await Promise.all(background);
+  // The answers to the last commands are recorded before the run closes; commands that raced
+  // them are refused meanwhile by their validators (the outcome is set), not aborted with the run.
+  await sleep('1 second');
+  await condition(idle);
   const ended = outcome!;
   if (ended.kind === 'RECYCLE') {
     await continueAsNew<typeof leadWorkflow>({

@@ -158,6 +158,8 @@ export interface RejectLeadCommand extends LeadCommand {
   note?: string;
   /** DUPLICATE_ACCOUNT: the lead that survives. */
   survivorLeadId?: string;
+  /** BAD_TIMING: when to re-engage (the rep's date). */
+  reengageAt?: string;
 }
 export interface LogTouchCommand extends LeadCommand {
   /** Idempotency key of the touch. */

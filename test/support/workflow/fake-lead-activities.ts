@@ -21,6 +21,7 @@ export class FakeLeadWorld {
   profile: HandoffInput['profile'] = { industry: 'SaaS', companySize: 300, country: 'DE', title: 'VP Sales', source: 'WEBSITE' };
   events: EngagementEvent[] = [];
   evaluations = 0;
+  closedOpportunities: { opportunityId: string; won: boolean }[] = [];
   deliveries: string[] = [];
   deliveryFailures: { notificationId: string; reason: string }[] = [];
   /** Recipients whose webhook is configured; `deliverWebhook` runs `webhook` for them. */
@@ -110,7 +111,9 @@ export class FakeLeadWorld {
         return { recorded: true };
       },
       createOpportunity: async ({ stepKey }) => ({ opportunityId: `opp-${stepKey.length}` }),
-      closeOpportunity: async () => undefined,
+      closeOpportunity: async (input) => {
+        this.closedOpportunities.push({ opportunityId: input.opportunityId, won: input.won });
+      },
       loadRep: async ({ repId }) => this.reps.find((r) => r.id === repId) ?? null,
       routeLead: async (input): Promise<RouteLeadResult> => {
         this.routed.push(input);

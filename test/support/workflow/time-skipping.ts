@@ -25,17 +25,29 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
 }
 
 /**
- * Jest hooks for a workflow test file: the workflow bundle is built once per file, and each
- * test gets a fresh time-skipping server, so time skipped in one test never leaks into another.
+ * A real Temporal dev server (TEMPORAL_CLI_PATH, provisioned like the time-skipping server):
+ * for tests whose point is how the server treats the workflow (concurrent updates, their
+ * limits), which the test server does not reproduce.
  */
-export function useTimeSkipping(): { env: () => TestWorkflowEnvironment; bundle: () => WorkflowBundleWithSourceMap } {
+export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
+  const path = process.env.TEMPORAL_CLI_PATH;
+  const env = await TestWorkflowEnvironment.createLocal(path ? { server: { executable: { type: 'existing-path', path } } } : {});
+  await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
+  return env;
+}
+
+/**
+ * Jest hooks for a workflow test file: the workflow bundle is built once per file, and each
+ * test gets a fresh time-skipping server (or dev server), so time skipped in one test never leaks into another.
+ */
+export function useTimeSkipping(server: 'time-skipping' | 'dev' = 'time-skipping'): { env: () => TestWorkflowEnvironment; bundle: () => WorkflowBundleWithSourceMap } {
   let env: TestWorkflowEnvironment | undefined;
   let bundle: WorkflowBundleWithSourceMap | undefined;
   beforeAll(async () => {
     bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../../workflows/src') });
   }, 120_000);
   beforeEach(async () => {
-    env = await createTimeSkippingEnv();
+    env = server === 'dev' ? await createDevServerEnv() : await createTimeSkippingEnv();
   }, 60_000);
   afterEach(async () => {
     await env?.teardown();

@@ -26,20 +26,40 @@ type Update = typeof acceptLeadUpdate | typeof rejectLeadUpdate | typeof logTouc
  * refused update changed nothing; its failure type is our ErrorCode, passed on as is. A
  * command sent again with the same request id is the same update: Temporal answers with
  * the first result instead of acting twice.
+ *
+ * Commands to one lead leave this process one at a time: the workflow serializes them anyway,
+ * and Temporal aborts every admitted update of a workflow once more than its in-flight limit
+ * (10 by default) arrive together, telling callers nothing about which one took effect.
  */
 @Injectable()
 export class LeadCommandsService {
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly temporal: Client) {}
+
+  /** Run `send` after the commands already sent to this lead by this process. */
+  private inTurn<T>(leadId: string, send: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(leadId) ?? Promise.resolve();
+    const run = previous.then(send, send);
+    const tail = run.catch(() => undefined);
+    this.queues.set(leadId, tail);
+    void tail.then(() => {
+      if (this.queues.get(leadId) === tail) this.queues.delete(leadId);
+    });
+    return run;
+  }
 
   async execute(principal: Principal, leadId: string, update: Update, command: Record<string, unknown>, requestId?: string): Promise<LeadCommandResult> {
     const lead = await this.db.getRepository(LeadEntity).findOne({ where: { id: leadId }, select: { id: true, workflowId: true } });
     if (!lead) throw notFound('Lead', leadId);
     const handle = this.temporal.workflow.getHandle(lead.workflowId);
     try {
-      return await handle.executeUpdate(update as typeof acceptLeadUpdate, {
-        args: [{ ...command, actor: { id: principal.userId, role: principal.role } }] as never,
-        ...(requestId ? { updateId: leadCommandUpdateId(update.name, principal.userId, requestId) } : {}),
-      });
+      return await this.inTurn(lead.id, () =>
+        handle.executeUpdate(update as typeof acceptLeadUpdate, {
+          args: [{ ...command, actor: { id: principal.userId, role: principal.role } }] as never,
+          ...(requestId ? { updateId: leadCommandUpdateId(update.name, principal.userId, requestId) } : {}),
+        }),
+      );
     } catch (e) {
       throw toGraphQLError(e);
     }

@@ -154,7 +154,7 @@ export class LeadsResolver {
   @Mutation(() => LeadCommandPayload, { description: 'The owner rejects a routed lead with a standardized code (and a note where required).' })
   @Roles('SALES_REP', 'SALES_MANAGER')
   async rejectLead(@CurrentPrincipal() p: Principal, @Args('input') input: RejectLeadInput): Promise<LeadCommandPayload> {
-    return payload(await this.commands.execute(p, input.leadId, rejectLeadUpdate, { code: input.code, note: input.note, survivorLeadId: input.survivorLeadId }, input.requestId));
+    return payload(await this.commands.execute(p, input.leadId, rejectLeadUpdate, { code: input.code, note: input.note, survivorLeadId: input.survivorLeadId, reengageAt: input.reengageAt?.toISOString() }, input.requestId));
   }
 
   @Mutation(() => LeadCommandPayload, { description: 'Log a touch and its outcome. Idempotent per touchId.' })

@@ -29,6 +29,11 @@ export class RejectLeadInput extends LeadIdInput {
   @Field(() => RejectionCode) @IsEnum(RejectionCode) code: string;
   @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 2000) note?: string;
   @Field(() => ID, { nullable: true, description: 'DUPLICATE_ACCOUNT: the lead that survives.' }) @IsOptional() @IsUUID('all', { message: 'must be a UUID' }) survivorLeadId?: string;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'BAD_TIMING: when to re-engage (the rep\'s date).' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'must be an ISO-8601 instant' })
+  reengageAt?: Date;
 }
 
 @InputType()

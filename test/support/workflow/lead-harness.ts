@@ -1,0 +1,73 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { LeadWorkflowInput, leadStateQuery, LeadWorkflowState } from '../../../libs/contracts/src/lead-workflow';
+import { Actor } from '../../../libs/contracts/src/roles';
+import { leadWorkflow } from '../../../workflows/src/lead.workflow';
+import { FakeLeadWorld, officeHours } from './fake-lead-activities';
+import { useTimeSkipping } from './time-skipping';
+
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+export const BERLIN = 'Europe/Berlin';
+
+type StateHandle = { query: (q: typeof leadStateQuery) => Promise<LeadWorkflowState> };
+
+/**
+ * What every lead workflow test file needs: a fresh time-skipping server per test, a worker
+ * on the in-memory activities of a FakeLeadWorld, and helpers that read the workflow's state.
+ */
+export function useLeadHarness(server: 'time-skipping' | 'dev' = 'time-skipping') {
+  const ts = useTimeSkipping(server);
+  const env = (): TestWorkflowEnvironment => ts.env();
+  let seq = 0;
+
+  async function withWorker<T>(world: FakeLeadWorld, fn: () => Promise<T>): Promise<T> {
+    const taskQueue = `lead-test-${++seq}`;
+    const worker = await Worker.create({ connection: env().nativeConnection, taskQueue, workflowBundle: ts.bundle(), activities: world.activities() });
+    (world as unknown as { taskQueue: string }).taskQueue = taskQueue;
+    return worker.runUntil(fn);
+  }
+
+  /** Start a lead's workflow on the world's worker; `input` overrides the start input (an adopted or carried lead). */
+  async function start(world: FakeLeadWorld, input: Partial<LeadWorkflowInput> = {}) {
+    const taskQueue = (world as unknown as { taskQueue: string }).taskQueue;
+    const leadId = input.leadId ?? `lead-${seq}-${Date.now()}`;
+    const args: LeadWorkflowInput = { leadId, capturedAt: new Date(await env().currentTimeMs()).toISOString(), ...input };
+    return env().client.workflow.start(leadWorkflow, { taskQueue, workflowId: `lead:${leadId}`, args: [args] });
+  }
+
+  const now = async () => new Date(await env().currentTimeMs());
+  const state = (h: StateHandle) => h.query(leadStateQuery);
+
+  /**
+   * Wait until the workflow's state satisfies `pred`. Each query gets 2 s: the time-skipping
+   * server may leave a query unanswered that raced a continue-as-new, and the next one is answered.
+   */
+  async function until(h: StateHandle, pred: (s: LeadWorkflowState) => boolean, what: string): Promise<LeadWorkflowState> {
+    const ask = () => Promise.race([state(h), new Promise<null>((r) => setTimeout(() => r(null), 2000))]);
+    for (let i = 0; i < 200; i++) {
+      const s = await ask();
+      if (s && pred(s)) return s;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`workflow never reached: ${what}; stage ${(await ask())?.stage}`);
+  }
+
+  return { env, withWorker, start, now, state, until };
+}
+
+export const rep = (id: string, holidays: string[] = []) => ({ id, managerId: 'manager-1', calendar: officeHours(BERLIN, holidays) });
+export const actor = (id: string): Actor => ({ id, role: 'SALES_REP' });
+
+/** The typed refusal of an update (its ApplicationFailure type and message); fails when it was not refused. */
+export async function refusal(p: Promise<unknown>): Promise<{ type?: string; message: string }> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = (e as WorkflowUpdateFailedError).cause as { type?: string; message: string };
+    return { type: cause.type, message: cause.message };
+  }
+  throw new Error('expected the update to be refused');
+}
