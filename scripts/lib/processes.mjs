@@ -4,10 +4,12 @@ import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 
 /**
- * @param {{ name: string, command: string, args: string[], env?: Record<string,string>, cwd?: string, logFile?: string, echo?: boolean }} o
+ * `detached` puts the child in its own process group, so a Ctrl-C in the terminal reaches
+ * only the parent, which then stops its children in order (a supervised stack).
+ * @param {{ name: string, command: string, args: string[], env?: Record<string,string>, cwd?: string, logFile?: string, echo?: boolean, detached?: boolean }} o
  */
-export function startProcess({ name, command, args, env = {}, cwd, logFile, echo = true }) {
-  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startProcess({ name, command, args, env = {}, cwd, logFile, echo = true, detached = false }) {
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached });
   const file = logFile ? createWriteStream(logFile, { flags: 'a' }) : null;
   const listeners = new Set();
   const onData = (chunk) => {
@@ -19,6 +21,7 @@ export function startProcess({ name, command, args, env = {}, cwd, logFile, echo
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  child.once('close', () => file?.end());
 
   return {
     name,
@@ -48,7 +51,6 @@ export function startProcess({ name, command, args, env = {}, cwd, logFile, echo
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
-      file?.end();
     },
   };
 }

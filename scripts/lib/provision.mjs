@@ -265,6 +265,7 @@ export async function startTemporalDevServer({
   namespace = 'default',
   log = noop,
   startTimeoutMs = 60_000,
+  detached = false,
 }) {
   if (!cliPath) throw new Error('startTemporalDevServer: cliPath is required');
   if (!dbFile) throw new Error('startTemporalDevServer: dbFile is required');
@@ -287,7 +288,7 @@ export async function startTemporalDevServer({
   if (uiPort) args.push('--ui-ip', '127.0.0.1', '--ui-port', String(uiPort));
   else args.push('--headless');
 
-  const child = spawn(cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached });
   const address = `127.0.0.1:${grpcPort}`;
   let output = '';
   let stopping = false;
@@ -317,7 +318,7 @@ export async function startTemporalDevServer({
   }
   const uiUrl = uiPort ? `http://127.0.0.1:${uiPort}` : null;
   log(`Temporal dev server ready on ${address}${uiUrl ? `, UI ${uiUrl}` : ''} (pid ${child.pid})`);
-  return { address, uiUrl, pid: child.pid, stop };
+  return { address, uiUrl, pid: child.pid, exited, stop };
 }
 
 async function waitForTemporal({ address, namespace, exited, deadline, output }) {

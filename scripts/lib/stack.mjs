@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { startEmbeddedDatabase } from './embedded-db.mjs';
 import { run, startProcess } from './processes.mjs';
 import { ensureTemporalCli, freePort, startTemporalDevServer } from './provision.mjs';
+import { createSupervisor } from './supervisor.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = path.join(ROOT, 'dist');
@@ -21,9 +22,13 @@ export async function build(log = () => {}) {
 }
 
 /**
+ * With `supervise`, the Temporal dev server, the worker and the API are restarted when they
+ * die unexpectedly (exponential backoff, see supervisor.mjs), and their state is written to
+ * `<dataDir>/supervisor.json`, which the API shows on /health (BATON_SUPERVISOR_STATUS).
  * @param {{ dataDir: string, apiPort?: number, temporalPort?: number, uiPort?: number, dbPort?: number,
  *           databaseUrl?: string, temporalAddress?: string, env?: Record<string,string>, echo?: boolean,
- *           log?: (m: string) => void, seed?: boolean }} o
+ *           log?: (m: string) => void, seed?: boolean, supervise?: boolean,
+ *           backoff?: { initialMs?: number, maxMs?: number, resetAfterMs?: number } }} o
  */
 export async function startStack(o) {
   const log = o.log ?? ((m) => process.stdout.write(`[baton] ${m}\n`));
@@ -32,6 +37,11 @@ export async function startStack(o) {
   if (!existsSync(path.join(DIST, 'apps/api/src/main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
   const stops = [];
   const stack = { dataDir, log };
+  const supervisor = o.supervise ? createSupervisor({ statusFile: path.join(dataDir, 'supervisor.json'), log, backoff: o.backoff }) : null;
+  stack.supervisor = supervisor;
+  const detached = Boolean(supervisor);
+  /** Run `start` under the supervisor when there is one, else once. */
+  const supervised = (name, start) => (supervisor ? supervisor.supervise(name, start) : start());
 
   try {
     // Database: a real PostgreSQL when DATABASE_URL is given, else embedded PGlite.
@@ -50,11 +60,17 @@ export async function startStack(o) {
       const cliPath = await ensureTemporalCli({ log });
       const port = o.temporalPort ?? (await freePort());
       const uiPort = o.uiPort ?? (await freePort());
-      const temporal = await startTemporalDevServer({ cliPath, dbFile: path.join(dataDir, 'temporal.db'), port, uiPort, log });
-      stack.temporalAddress = temporal.address;
-      stack.temporalUiUrl = temporal.uiUrl;
+      // A restart reuses the same port and SQLite file, so clients reconnect to the same server and workflows.
+      let first;
+      const temporal = await supervised('temporal', async () => {
+        first = await startTemporalDevServer({ cliPath, dbFile: path.join(dataDir, 'temporal.db'), port, uiPort, log, detached });
+        return first;
+      });
+      stack.temporalAddress = first.address;
+      stack.temporalUiUrl = first.uiUrl;
       stack.temporalCliPath = cliPath;
-      stops.push(temporal.stop);
+      stack.temporal = temporal;
+      stops.push(() => temporal.stop());
     }
 
     const env = {
@@ -62,6 +78,7 @@ export async function startStack(o) {
       ...o.env,
       DATABASE_URL: stack.databaseUrl,
       TEMPORAL_ADDRESS: stack.temporalAddress,
+      ...(supervisor ? { BATON_SUPERVISOR_STATUS: supervisor.statusFile } : {}),
     };
     stack.env = env;
 
@@ -73,18 +90,23 @@ export async function startStack(o) {
 
     const logs = path.join(dataDir, 'logs');
     await mkdir(logs, { recursive: true });
-    stack.startWorker = async () => {
-      const worker = startProcess({ name: 'worker', command: process.execPath, args: [path.join(DIST, 'apps/worker/src/main.js')], env, cwd: ROOT, logFile: path.join(logs, 'worker.log'), echo: o.echo ?? true });
-      await worker.waitFor((s) => s.includes('worker polling'), 90_000, 'polling');
-      stack.worker = worker;
-      return worker;
+    /** Start a child and wait until it is ready; one that never gets ready is stopped, not left behind. */
+    const ready = async (p, predicate, what) => {
+      try {
+        await p.waitFor(predicate, 90_000, what);
+      } catch (e) {
+        await p.stop(2_000);
+        throw e;
+      }
+      return p;
     };
-    stack.startApi = async () => {
-      const api = startProcess({ name: 'api', command: process.execPath, args: [path.join(DIST, 'apps/api/src/main.js')], env: { ...env, PORT: String(stack.apiPort) }, cwd: ROOT, logFile: path.join(logs, 'api.log'), echo: o.echo ?? true });
-      await api.waitFor((s) => s.includes('api listening'), 90_000, 'listening');
-      stack.api = api;
-      return api;
-    };
+    const echo = o.echo ?? true;
+    const launchWorker = () =>
+      ready(startProcess({ name: 'worker', command: process.execPath, args: [path.join(DIST, 'apps/worker/src/main.js')], env, cwd: ROOT, logFile: path.join(logs, 'worker.log'), echo, detached }), (s) => s.includes('worker polling'), 'polling');
+    const launchApi = () =>
+      ready(startProcess({ name: 'api', command: process.execPath, args: [path.join(DIST, 'apps/api/src/main.js')], env: { ...env, PORT: String(stack.apiPort) }, cwd: ROOT, logFile: path.join(logs, 'api.log'), echo, detached }), (s) => s.includes('api listening'), 'listening');
+    stack.startWorker = async () => (stack.worker = await supervised('worker', launchWorker));
+    stack.startApi = async () => (stack.api = await supervised('api', launchApi));
     stack.apiPort = o.apiPort ?? (await freePort());
     stack.apiUrl = `http://127.0.0.1:${stack.apiPort}`;
     await stack.startWorker();
@@ -95,6 +117,8 @@ export async function startStack(o) {
   }
 
   async function stopAll() {
+    // A clean stop: nothing is restarted from here on.
+    supervisor?.beginStop();
     // Reverse order of start: API and worker first (they drain), then Temporal, then the database.
     await Promise.all([stack.api?.stop(), stack.worker?.stop()]);
     for (const stop of stops.reverse()) await stop().catch((e) => log(`stop failed: ${e.message}`));

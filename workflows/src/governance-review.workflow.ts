@@ -1,9 +1,12 @@
 import { proxyActivities } from '@temporalio/workflow';
+import { NON_RETRYABLE_ACTIVITY_ERRORS } from '../../libs/contracts/src/errors';
 import type { GovernanceActivities, GovernanceReviewInput } from '../../libs/contracts/src/sprint-workflow';
 
 const { holdGovernanceReview } = proxyActivities<GovernanceActivities>({
   startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '10 seconds', maximumAttempts: 10 },
+  // Bounded in time as well as attempts; a missing row or bad input is not retried.
+  scheduleToCloseTimeout: '2 hours',
+  retry: { initialInterval: '10 seconds', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE_ACTIVITY_ERRORS },
 });
 
 /**

@@ -41,26 +41,57 @@ const LEAK: Leak = {
   suggestedAction: 'Review the top rejection codes with marketing', ownerRole: 'MARKETING', slaDays: 7, dueLocalDate: null, expectedImpact: 5000, priority: 'P1',
 };
 
+/** A promise the test resolves when it chooses. */
+function gate() {
+  let open!: () => void;
+  const promise = new Promise<void>((r) => (open = r));
+  return { promise, open };
+}
+
+/**
+ * Holds an activity open: `held` resolves once two calls are waiting (a concurrent duplicate
+ * got through), and `release()` lets them all finish.
+ */
+class Hold {
+  calls = 0;
+  private readonly released = gate();
+  readonly secondCall = gate();
+  async enter(): Promise<void> {
+    if (++this.calls >= 2) this.secondCall.open();
+    await this.released.promise;
+  }
+  release(): void {
+    this.released.open();
+  }
+}
+
 /** Activities with a seeded baseline (velocity 1000/day) and outcome (1200/day: +20 %). */
 class FakeSprintActivities {
   notifications: { recipientId: string; kind: string; payload: Record<string, unknown> }[] = [];
   snapshots: { trigger: string; from: string; to: string }[] = [];
+  reviewsRecorded: string[] = [];
   definitionStatus = 'PROPOSED';
   governance = 0;
   blueprint: unknown[] = [];
+  /** When set, review snapshots and the targets check wait for it. */
+  hold?: Hold;
   activities(): SprintActivities {
     return {
       takeSprintSnapshot: async ({ trigger, from, to }) => {
+        if (trigger === 'REVIEW') await this.hold?.enter();
         this.snapshots.push({ trigger, from, to });
         const velocity = trigger === 'SPRINT_OUTCOME' ? 1200 : 1000;
         return { snapshotId: `snap-${this.snapshots.length}`, measures: [{ kpi: 'PIPELINE_VELOCITY', value: velocity }, { kpi: 'MQL_TO_SQL', value: trigger === 'SPRINT_OUTCOME' ? 0.3 : 0.2 }] };
       },
       stageDefinitionStatus: async () => ({ status: this.definitionStatus, version: 2, activatedAt: this.definitionStatus === 'ACTIVE' ? new Date(Date.now()).toISOString() : null }),
       routingDryRun: async () => [{ leadId: 'l1', repId: 'r1', queue: null, ruleId: 'rule' }, { leadId: 'l2', repId: 'r2', queue: null, ruleId: 'rule' }],
-      targetsStatus: async ({ months }) => ({ kpiTargets: ['ACCEPTANCE_RATE'], missingRevenueMonths: months.slice(2) }),
+      targetsStatus: async ({ months }) => {
+        await this.hold?.enter();
+        return { kpiTargets: ['ACCEPTANCE_RATE'], missingRevenueMonths: months.slice(2) };
+      },
       sprintLeaks: async () => [LEAK],
       projectSprint: async () => undefined,
-      recordSprintReview: async () => undefined,
+      recordSprintReview: async ({ review }) => void this.reviewsRecorded.push(review.id),
       recordBlueprint: async ({ actions }) => void this.blueprint.push(...actions),
       notifySprint: async ({ recipientId, kind, payload }) => void this.notifications.push({ recipientId, kind, payload }),
       ensureGovernanceSchedules: async () => {
@@ -110,7 +141,8 @@ describe('sprint workflow', () => {
       const ms = (v: SprintView, code: string) => v.milestones.find((m) => m.code === code)!;
 
       // M1: the baseline is taken automatically over the 90 days before day 1.
-      await env.sleep(1000);
+      // (a loaded machine may need more than one skipped second for the first activities)
+      for (let i = 0; i < 60 && !(await view()).baseline; i++) await env.sleep(1000);
       expect(fake.snapshots[0]).toEqual(expect.objectContaining({ trigger: 'SPRINT_BASELINE' }));
       expect((await view()).baseline?.measures).toEqual(expect.arrayContaining([{ kpi: 'PIPELINE_VELOCITY', value: 1000 }]));
 
@@ -201,4 +233,63 @@ describe('sprint workflow', () => {
       await expect(h.executeUpdate(recordReviewUpdate, { args: [{ actor: as(PEOPLE.revopsOwnerId), reviewId: '00000000-0000-4000-8000-000000000199', decisions: ['late'], actionItems: [] }] })).rejects.toThrow();
     });
   }, 120_000);
+
+  describe('concurrent duplicates of a command that awaits an activity', () => {
+    /** Send the same update twice at once while its activity is held; release once the race is decided. */
+    async function twiceAtOnce(fake: FakeSprintActivities, send: () => Promise<SprintView>) {
+      const hold = (fake.hold = new Hold());
+      const updates = [send(), send()];
+      // After the fix the duplicate is refused while the first is held; before it, both reach the activity.
+      await Promise.race([Promise.race(updates).catch(() => undefined), hold.secondCall.promise]);
+      hold.release();
+      const results = await Promise.allSettled(updates);
+      const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      return { fulfilled: results.filter((r) => r.status === 'fulfilled').length, refusals: await Promise.all(refused.map((r) => refusal(Promise.reject(r.reason)))), calls: hold.calls };
+    }
+
+    async function withSprint(fake: FakeSprintActivities, fn: (h: WorkflowHandle<typeof sprintWorkflow>) => Promise<void>) {
+      const taskQueue = `sprint-${++seq}`;
+      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: ts.bundle(), activities: fake.activities() });
+      await worker.runUntil(async () => {
+        const startMs = await env.currentTimeMs();
+        const h = await env.client.workflow.start(sprintWorkflow, {
+          taskQueue,
+          workflowId: `sprint:test-${seq}-${startMs}`,
+          args: [{ sprintId: `s-${seq}`, name: 'Concurrency', startDate: localDateOf(new Date(startMs), 'UTC'), timeZone: 'UTC', people: PEOPLE, target: { kpi: 'PIPELINE_VELOCITY', changePct: 15 } }],
+        });
+        await fn(h);
+        await h.terminate('test done');
+      });
+    }
+
+    it('two identical completions of M5: one completes it, the other is refused and changes nothing', async () => {
+      const fake = new FakeSprintActivities();
+      await withSprint(fake, async (h) => {
+        const r = await twiceAtOnce(fake, () => h.executeUpdate(completeMilestoneUpdate, { args: [{ actor: as(PEOPLE.revopsOwnerId), code: 'M5' }] }));
+        expect(r.fulfilled).toBe(1);
+        expect(r.refusals).toEqual([{ type: 'CONFLICT', rule: 'IN_PROGRESS' }]);
+        expect(r.calls).toBe(1);
+        const v = await h.query(sprintViewQuery);
+        expect(v.milestones.find((m) => m.code === 'M5')!.status).toBe('COMPLETED');
+        expect(v.timeline.filter((t) => t.kind === 'MILESTONE_COMPLETED' && t.milestone === 'M5')).toHaveLength(1);
+        expect(fake.notifications.filter((n) => n.kind === 'SPRINT_MILESTONE_COMPLETED')).toHaveLength(1);
+      });
+    });
+
+    it('the same check-in sent twice at once is recorded once', async () => {
+      const fake = new FakeSprintActivities();
+      await withSprint(fake, async (h) => {
+        const reviewId = '00000000-0000-4000-8000-000000000301';
+        const r = await twiceAtOnce(fake, () => h.executeUpdate(recordReviewUpdate, { args: [{ actor: as(PEOPLE.salesLeaderId), reviewId, decisions: ['keep going'], actionItems: [] }] }));
+        expect(r.fulfilled).toBe(1);
+        expect(r.refusals).toEqual([{ type: 'CONFLICT', rule: 'IN_PROGRESS' }]);
+        const v = await h.query(sprintViewQuery);
+        expect(v.reviews.filter((x) => x.id === reviewId)).toHaveLength(1);
+        expect(fake.reviewsRecorded).toEqual([reviewId]);
+        // Retried after the first finished: answered from the record, not recorded again.
+        await h.executeUpdate(recordReviewUpdate, { args: [{ actor: as(PEOPLE.salesLeaderId), reviewId, decisions: ['keep going'], actionItems: [] }] });
+        expect(fake.reviewsRecorded).toEqual([reviewId]);
+      });
+    });
+  });
 });

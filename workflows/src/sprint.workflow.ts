@@ -1,5 +1,5 @@
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
-import { ErrorCode } from '../../libs/contracts/src/errors';
+import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, log as wfLog, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ErrorCode, NON_RETRYABLE_ACTIVITY_ERRORS } from '../../libs/contracts/src/errors';
 import type { Actor } from '../../libs/contracts/src/roles';
 import {
   closePhaseUpdate,
@@ -34,7 +34,23 @@ import {
 } from '../../libs/domain/src/sprint/plan';
 import { addLocalDays, localDateOf } from '../../libs/domain/src/time-zone';
 
-const acts = proxyActivities<SprintActivities>({ startToCloseTimeout: '2 minutes', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } });
+// Bounded: an activity that cannot succeed within its schedule-to-close timeout fails (the command
+// that needed it is refused) instead of retrying forever; deterministic failures are not retried.
+const acts = proxyActivities<SprintActivities>({
+  startToCloseTimeout: '2 minutes',
+  scheduleToCloseTimeout: '1 hour',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE_ACTIVITY_ERRORS },
+});
+
+/** Notifications and read-model projections are best effort: one that fails for good must not end the sprint. */
+async function bestEffort(what: string, p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    if (!(e instanceof ActivityFailure)) throw e;
+    wfLog.warn(`sprint ${what} failed`, { error: e.message });
+  }
+}
 
 /** Linked stage definitions are also re-checked on this cadence, in case the activation signal was missed. */
 const DEFINITION_RECHECK_MS = 6 * 3_600_000;
@@ -111,9 +127,35 @@ export async function sprintWorkflow(input: SprintInput): Promise<SprintView> {
     wake = true;
   };
   // Activity arguments are serialised when scheduled, so the projection is the view as of now.
-  const project = () => acts.projectSprint({ view: v });
+  const project = () => bestEffort('projection', acts.projectSprint({ view: v }));
   const notify = (key: string, recipientId: string, kind: string, payload: Record<string, unknown>) =>
-    acts.notifySprint({ dedupeKey: `sprint:${input.sprintId}/${key}/${recipientId}`, recipientId, kind, payload: { sprintId: input.sprintId, sprintName: input.name, ...payload } });
+    bestEffort('notification', acts.notifySprint({ dedupeKey: `sprint:${input.sprintId}/${key}/${recipientId}`, recipientId, kind, payload: { sprintId: input.sprintId, sprintName: input.name, ...payload } }));
+
+  // Concurrency: handlers that await before they change state claim their work synchronously
+  // (a key in `claimed`), so a concurrent duplicate fails its validator (CONFLICT IN_PROGRESS),
+  // and re-check the gate after every await. The finish is claimed synchronously too.
+  const claimed = new Set<string>();
+  const refuseIfClaimed = (key: string, field: string) => {
+    if (claimed.has(key)) refuse(ErrorCode.CONFLICT, { field, rule: 'IN_PROGRESS', message: 'the same command is already being processed' });
+  };
+  async function withClaim<T>(key: string, work: () => Promise<T>): Promise<T> {
+    claimed.add(key);
+    try {
+      return await work();
+    } finally {
+      claimed.delete(key);
+    }
+  }
+  const refuseIfFinished = () => {
+    if (v.status !== 'RUNNING') refuse(ErrorCode.INVALID_TRANSITION, { field: 'sprintId', rule: 'SPRINT_FINISHED', message: `the sprint finished at ${v.finishedAt}` });
+  };
+  /** Claimed synchronously when the last phase closes: every later command is refused. */
+  const finish = () => {
+    if (v.status !== 'RUNNING') return;
+    v.status = 'FINISHED';
+    v.finishedAt = iso();
+    log('SPRINT_FINISHED', 'All phases closed: weekly, monthly and quarterly governance reviews scheduled');
+  };
 
   /** Completes a milestone once every required sign-off and its own precondition are in. */
   async function settle(m: SprintMilestoneView): Promise<void> {
@@ -139,7 +181,10 @@ export async function sprintWorkflow(input: SprintInput): Promise<SprintView> {
   async function refreshDefinition(): Promise<void> {
     const m2 = milestone('M2');
     if (!m2.linkedDefinitionId || m2.definitionStatus === 'ACTIVE') return;
-    const status = await acts.stageDefinitionStatus({ definitionId: m2.linkedDefinitionId });
+    const linked = m2.linkedDefinitionId;
+    const status = await acts.stageDefinitionStatus({ definitionId: linked });
+    // Re-checked after the await: a command may have linked another version meanwhile.
+    if (m2.linkedDefinitionId !== linked || m2.definitionStatus === 'ACTIVE') return;
     if (status && status.status !== m2.definitionStatus) {
       for (const code of ['M2', 'M3'] as const) milestone(code).definitionStatus = status.status;
       log('STAGE_DEFINITION_STATUS', `Linked stage definition v${status.version} is ${status.status}`);
@@ -169,6 +214,7 @@ export async function sprintWorkflow(input: SprintInput): Promise<SprintView> {
     },
     {
       validator: ({ actor, code, role, note }) => {
+        refuseIfFinished();
         if (!SPRINT_PLAN.some((p) => p.code === code)) refuse(ErrorCode.BAD_USER_INPUT, { field: 'milestone', rule: 'KNOWN_MILESTONE', message: `unknown milestone '${String(code)}'` });
         if (note !== undefined && (typeof note !== 'string' || note.length > 2000)) refuse(ErrorCode.BAD_USER_INPUT, { field: 'note', rule: 'LENGTH', message: 'note must be at most 2000 characters' });
         check(checkSignOff(state(), code, actor.id, role));
@@ -179,11 +225,13 @@ export async function sprintWorkflow(input: SprintInput): Promise<SprintView> {
 
   setHandler(
     completeMilestoneUpdate,
-    async ({ actor, code }) => {
+    ({ actor, code }) => withClaim(`milestone:${code}`, async () => {
       const m = milestone(code);
       // M5: the targets RevOps has set must be in the database: explicit KPI targets and every month's revenue goal.
       const months = [...new Set([input.startDate, addLocalDays(input.startDate, 41)].map((d) => d.slice(0, 7)))];
       const status = await acts.targetsStatus({ months });
+      refuseIfFinished();
+      check(checkCompleteMilestone(state(), code, actor.id));
       const targetsSet = status.kpiTargets.length > 0 && status.missingRevenueMonths.length === 0;
       m.evidence = { ...status, targetsSet };
       if (!targetsSet) {
@@ -195,9 +243,11 @@ export async function sprintWorkflow(input: SprintInput): Promise<SprintView> {
       await settle(m);
       await project();
       return v;
-    },
+    }),
     {
       validator: ({ actor, code }) => {
+        refuseIfFinished();
+        refuseIfClaimed(`milestone:${code}`, 'milestone');
         if (!SPRINT_PLAN.some((p) => p.code === code)) refuse(ErrorCode.BAD_USER_INPUT, { field: 'milestone', rule: 'KNOWN_MILESTONE', message: `unknown milestone '${String(code)}'` });
         check(checkCompleteMilestone(state(), code, actor.id));
         const how = SPRINT_PLAN.find((p) => p.code === code)!.completion;
@@ -210,8 +260,10 @@ export async function sprintWorkflow(input: SprintInput): Promise<SprintView> {
 
   setHandler(
     linkStageDefinitionUpdate,
-    async ({ actor, definitionId }) => {
+    ({ actor, definitionId }) => withClaim('milestone:M2', async () => {
       const status = await acts.stageDefinitionStatus({ definitionId });
+      refuseIfFinished();
+      checkOwnerWork(checkCompleteMilestone(state(), 'M2', actor.id));
       if (!status) refuse(ErrorCode.NOT_FOUND, { field: 'definitionId', rule: 'EXISTS', message: `stage definition ${definitionId} not found` });
       if (!['PROPOSED', 'ACTIVE'].includes(status.status) || (status.status === 'ACTIVE' && new Date(status.activatedAt!).getTime() < new Date(plan.startsAt).getTime())) {
         refuse(ErrorCode.INVALID_TRANSITION, { field: 'definitionId', rule: 'PROPOSED_IN_SPRINT', message: `version ${status.version} is ${status.status}: link a version proposed for this sprint` });
@@ -224,9 +276,11 @@ export async function sprintWorkflow(input: SprintInput): Promise<SprintView> {
       for (const code of ['M2', 'M3'] as const) await settle(milestone(code));
       await project();
       return v;
-    },
+    }),
     {
       validator: ({ actor, definitionId }) => {
+        refuseIfFinished();
+        refuseIfClaimed('milestone:M2', 'definitionId');
         if (typeof definitionId !== 'string' || !isUuid(definitionId)) refuse(ErrorCode.BAD_USER_INPUT, { field: 'definitionId', rule: 'UUID', message: 'must be a UUID' });
         checkOwnerWork(checkCompleteMilestone(state(), 'M2', actor.id));
       },
@@ -235,8 +289,10 @@ export async function sprintWorkflow(input: SprintInput): Promise<SprintView> {
 
   setHandler(
     routingDryRunUpdate,
-    async ({ actor, leadIds }) => {
+    ({ actor, leadIds }) => withClaim('milestone:M4', async () => {
       const samples = await acts.routingDryRun({ leadIds, sampleSize: DRY_RUN_SAMPLE, at: iso() });
+      refuseIfFinished();
+      checkOwnerWork(checkCompleteMilestone(state(), 'M4', actor.id));
       const allEligible = samples.length > 0 && samples.every((s) => s.repId !== null);
       const m4 = milestone('M4');
       m4.evidence = { samples, allEligible, ranAt: iso() };
@@ -244,9 +300,11 @@ export async function sprintWorkflow(input: SprintInput): Promise<SprintView> {
       await settle(m4);
       await project();
       return v;
-    },
+    }),
     {
       validator: ({ actor, leadIds }) => {
+        refuseIfFinished();
+        refuseIfClaimed('milestone:M4', 'milestone');
         if (leadIds !== undefined && (!Array.isArray(leadIds) || leadIds.length > 200 || leadIds.some((id) => !isUuid(id)))) {
           refuse(ErrorCode.BAD_USER_INPUT, { field: 'leadIds', rule: 'UUIDS', message: 'at most 200 lead ids (UUIDs)' });
         }
@@ -257,21 +315,23 @@ export async function sprintWorkflow(input: SprintInput): Promise<SprintView> {
 
   setHandler(
     recordReviewUpdate,
-    async ({ actor, reviewId, decisions, actionItems }) => {
+    ({ actor, reviewId, decisions, actionItems }) => withClaim(`review:${reviewId}`, async () => {
       if (v.reviews.some((r) => r.id === reviewId)) return v; // a retried request
       const today = localDateOf(now(), input.timeZone);
       const snap = await acts.takeSprintSnapshot({
         sprintId: input.sprintId, trigger: 'REVIEW', from: input.startDate, to: today < input.startDate ? input.startDate : today, asOf: iso(), dedupeKey: `sprint/${input.sprintId}/review/${reviewId}`,
       });
+      refuseIfFinished();
       const review = { id: reviewId, kind: 'CHECK_IN' as const, at: iso(), recordedBy: actor.id, snapshotId: snap.snapshotId, decisions, actionItems };
       v.reviews.push(review);
       await acts.recordSprintReview({ sprintId: input.sprintId, review });
       log('CHECK_IN', `Check-in recorded: ${decisions.length} decision(s), ${actionItems.length} action item(s)`, actor.id);
       await project();
       return v;
-    },
+    }),
     {
       validator: ({ actor, reviewId, decisions, actionItems }) => {
+        refuseIfClaimed(`review:${reviewId}`, 'reviewId');
         if (typeof reviewId !== 'string' || !isUuid(reviewId)) refuse(ErrorCode.BAD_USER_INPUT, { field: 'reviewId', rule: 'UUID', message: 'must be a UUID' });
         if (!Array.isArray(decisions) || decisions.length === 0 || decisions.some((d) => typeof d !== 'string' || d.trim().length === 0 || d.length > 2000)) {
           refuse(ErrorCode.BAD_USER_INPUT, { field: 'decisions', rule: 'NON_EMPTY', message: 'a review records at least one decision (each 1-2000 characters)' });
@@ -280,6 +340,7 @@ export async function sprintWorkflow(input: SprintInput): Promise<SprintView> {
           refuse(ErrorCode.BAD_USER_INPUT, { field: 'actionItems', rule: 'TITLE_REQUIRED', message: 'every action item needs a title' });
         }
         if (v.reviews.some((r) => r.id === reviewId)) return;
+        refuseIfFinished();
         check(checkRecordReview(state(), actor.id, iso()));
       },
     },
@@ -292,11 +353,13 @@ export async function sprintWorkflow(input: SprintInput): Promise<SprintView> {
       p.closedAt = iso();
       p.closedBy = actor.id;
       log('PHASE_CLOSED', `${phase} closed`, actor.id);
+      if (v.phases.every((x) => x.closedAt)) finish();
       await project();
       return v;
     },
     {
       validator: ({ actor, phase }) => {
+        refuseIfFinished();
         if (!SPRINT_PHASES.includes(phase)) refuse(ErrorCode.BAD_USER_INPUT, { field: 'phase', rule: 'KNOWN_PHASE', message: `unknown phase '${String(phase)}'` });
         check(checkClosePhase(state(), phase, actor.id, plan));
       },
@@ -383,10 +446,8 @@ export async function sprintWorkflow(input: SprintInput): Promise<SprintView> {
     else await condition(() => wake || definitionSignalled || v.phases.every((p) => p.closedAt), waitMs);
   }
 
-  // Finished: governance goes on as schedules; blueprint actions are tracked in the database.
-  v.status = 'FINISHED';
-  v.finishedAt = iso();
-  log('SPRINT_FINISHED', 'All phases closed: weekly, monthly and quarterly governance reviews scheduled');
+  // Finished (claimed when the last phase closed): governance goes on as schedules; blueprint actions are tracked in the database.
+  finish();
   await acts.ensureGovernanceSchedules({ sprintId: input.sprintId, timeZone: input.timeZone });
   await project();
   await condition(allHandlersFinished);

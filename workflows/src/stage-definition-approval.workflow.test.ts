@@ -1,4 +1,6 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
+import { EntityNotFoundError } from 'typeorm';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import {
@@ -18,15 +20,35 @@ beforeEach(() => {
   env = ts.env();
 });
 
+/** A promise the test resolves when it chooses, to hold an activity open. */
+function gate() {
+  let open!: () => void;
+  const promise = new Promise<void>((r) => (open = r));
+  return { promise, open };
+}
+
 class FakeDefinitions {
   decisions: ApprovalDecision[] = [];
   activations = 0;
+  activationAttempts = 0;
   closed: string[] = [];
   reminders: string[][] = [];
+  /** When set, recording a change request waits for it (and `recording` resolves when the recording starts). */
+  holdRecord?: ReturnType<typeof gate>;
+  recording = gate();
+  activationError?: () => Error;
   activities(): StageDefinitionActivities {
     return {
-      recordApprovalDecision: async ({ decision }) => void this.decisions.push(decision),
+      recordApprovalDecision: async ({ decision }) => {
+        if (decision.decision === 'CHANGES_REQUESTED') {
+          this.recording.open();
+          await this.holdRecord?.promise;
+        }
+        this.decisions.push(decision);
+      },
       activateStageDefinition: async () => {
+        this.activationAttempts++;
+        if (this.activationError) throw this.activationError();
         this.activations++;
         return { activated: true, supersededVersion: 1 };
       },
@@ -107,6 +129,41 @@ describe('stage definition approval workflow', () => {
       expect(result.status).toBe('CHANGES_REQUESTED');
       expect(fake.activations).toBe(0);
       expect(fake.closed).toEqual(['CHANGES_REQUESTED']);
+    });
+  });
+
+  it('a decision arriving after the outcome is decided (its recording still running) is refused, not accepted late', async () => {
+    const fake = new FakeDefinitions();
+    fake.holdRecord = gate();
+    await run(fake, async (h) => {
+      const request = h.executeUpdate(requestStageDefinitionChangesUpdate, { args: [{ actor: exec('cmo'), comment: 'Lower the pricing trigger to 2 views' }] });
+      await fake.recording.promise; // the change request is decided; its recording is still under way
+      expect(await refusal(h.executeUpdate(approveStageDefinitionUpdate, { args: [{ actor: exec('cro'), comment: 'late' }] }))).toBe('INVALID_TRANSITION');
+      fake.holdRecord!.open();
+      await request;
+      const result = await h.result();
+      expect(result.status).toBe('CHANGES_REQUESTED');
+      expect(result.decisions.map((d) => d.approverId)).toEqual(['cmo']);
+      expect(fake.decisions.map((d) => d.approverId)).toEqual(['cmo']);
+      expect(fake.closed).toEqual(['CHANGES_REQUESTED']);
+    });
+  });
+
+  it.each([
+    ['a missing row (TypeORM EntityNotFoundError)', () => new EntityNotFoundError('StageDefinitionEntity', { id: 'x' })],
+    ['NOT_FOUND', () => ApplicationFailure.create({ type: 'NOT_FOUND', message: 'stage definition not found' })],
+  ])('activation failing with %s fails fast instead of retrying', async (_what, error) => {
+    const fake = new FakeDefinitions();
+    fake.activationError = error;
+    await run(fake, async (h) => {
+      await Promise.all(['cro', 'cmo'].map((id) => h.executeUpdate(approveStageDefinitionUpdate, { args: [{ actor: exec(id), comment: 'ok' }] })));
+      const failure = await h.result().then(
+        () => null,
+        (e) => e,
+      );
+      expect(failure).toBeInstanceOf(WorkflowFailedError);
+      expect((failure as WorkflowFailedError).cause).toBeInstanceOf(ActivityFailure);
+      expect(fake.activationAttempts).toBe(1);
     });
   });
 });

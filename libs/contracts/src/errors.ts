@@ -27,3 +27,11 @@ export interface FieldViolation {
   rule: string;
   message: string;
 }
+
+/**
+ * Activity failure types that no retry can fix: every activity proxy of the sprint, stage
+ * definition, governance and snapshot workflows lists them as non-retryable. Activities raise
+ * `ApplicationFailure.nonRetryable(message, ErrorCode.NOT_FOUND)` for a missing row;
+ * `EntityNotFoundError` is TypeORM's `findOneByOrFail` error, should one escape unmapped.
+ */
+export const NON_RETRYABLE_ACTIVITY_ERRORS: string[] = [ErrorCode.NOT_FOUND, ErrorCode.BAD_USER_INPUT, 'EntityNotFoundError'];

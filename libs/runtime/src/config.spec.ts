@@ -29,10 +29,17 @@ describe('loadConfig', () => {
     [{ ...base, DB_POOL_SIZE: 'many' }, 'DB_POOL_SIZE'],
     [{ ...base, TEMPORAL_ADDRESS: 'localhost' }, 'TEMPORAL_ADDRESS'],
     [{ ...base, LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ ...base, BATON_SUPERVISOR_STATUS: 'relative/supervisor.json' }, 'BATON_SUPERVISOR_STATUS'],
+    [{ ...base, BATON_SUPERVISOR_STATUS: '/tmp/supervisor.txt' }, 'BATON_SUPERVISOR_STATUS'],
   ])('%j is refused naming %s', (env, variable) => {
     const e = problem(env as NodeJS.ProcessEnv);
     expect(e.variable).toBe(variable);
     expect(e.message.startsWith(`${variable}:`)).toBe(true);
+  });
+
+  it('takes the supervisor status file when supervised', () => {
+    expect(loadConfig(base).supervisorStatusPath).toBeNull();
+    expect(loadConfig({ ...base, BATON_SUPERVISOR_STATUS: '/data/supervisor.json' }).supervisorStatusPath).toBe('/data/supervisor.json');
   });
 
   it('accepts a production configuration with secrets', () => {

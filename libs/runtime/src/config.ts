@@ -1,3 +1,5 @@
+import { isAbsolute } from 'node:path';
+
 /**
  * Configuration shared by the API and the worker, read once at start-up and validated
  * so that a bad value stops the process with a message naming the variable.
@@ -20,6 +22,8 @@ export interface BatonConfig {
   host: string;
   port: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** The supervisor's status file (`npm start` sets it); null when not supervised. */
+  supervisorStatusPath: string | null;
 }
 
 /** Development defaults, refused in production; tests sign with them too. */
@@ -65,6 +69,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BatonConfig {
   const webhookSecret = env.WEBHOOK_SECRET || (production ? '' : DEV_WEBHOOK_SECRET);
   if (!webhookSecret) throw new ConfigError('WEBHOOK_SECRET', 'is required when NODE_ENV=production');
 
+  const supervisorStatusPath = env.BATON_SUPERVISOR_STATUS || null;
+  if (supervisorStatusPath !== null && !(isAbsolute(supervisorStatusPath) && supervisorStatusPath.endsWith('.json'))) {
+    throw new ConfigError('BATON_SUPERVISOR_STATUS', `must be an absolute path to a .json file, got "${supervisorStatusPath}"`);
+  }
+
   return {
     nodeEnv,
     databaseUrl,
@@ -76,5 +85,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BatonConfig {
     host: env.HOST || '127.0.0.1',
     port: int(env, 'PORT', 3000, 0, 65535),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+    supervisorStatusPath,
   };
 }

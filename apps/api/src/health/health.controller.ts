@@ -4,6 +4,7 @@ import { Connection } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/roles.decorator';
 import { TEMPORAL_CONNECTION } from '../temporal/temporal.module';
+import { readSupervisorStatus } from './supervisor-status';
 
 interface Check {
   ok: boolean;
@@ -31,6 +32,6 @@ export class HealthController {
   async health(@Res() res: { status(code: number): { json(body: unknown): void } }): Promise<void> {
     const [database, temporal] = await Promise.all([timed(() => this.db.query('SELECT 1')), timed(() => this.temporal.healthService.check({}))]);
     const ok = database.ok && temporal.ok;
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database, temporal });
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database, temporal, supervisor: readSupervisorStatus() });
   }
 }

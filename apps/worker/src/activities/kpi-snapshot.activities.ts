@@ -4,12 +4,14 @@ import { DataSource } from 'typeorm';
 import type { DailyKpiSnapshotResult, KpiSnapshotActivities } from '../../../../libs/contracts/src';
 import { addLocalDays, localDateOf } from '../../../../libs/domain/src';
 import { loadKpiContext, takeKpiSnapshot } from '../../../../libs/persistence/src/kpi/kpi-engine';
+import { FailFastOnNotFound } from './deterministic-failures';
 
 /** The length of the trailing window stored with each daily snapshot (the sprint's baseline window). */
 const TRAILING_DAYS = 90;
 
 /** The daily KPI snapshots of the schedule (docs/kpis.md "Snapshots"). */
 @Injectable()
+@FailFastOnNotFound()
 export class KpiSnapshotActivitiesImpl implements KpiSnapshotActivities {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 

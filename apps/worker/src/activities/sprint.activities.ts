@@ -22,6 +22,7 @@ import { LeadEntity } from '../../../../libs/persistence/src';
 import { leakReport, loadKpiContext, resolvePeriod, takeKpiSnapshot } from '../../../../libs/persistence/src/kpi/kpi-engine';
 import { rejectionMix } from '../../../../libs/persistence/src/kpi/kpi-reports';
 import { decideRouting } from '../../../../libs/persistence/src/routing/routing-input.loader';
+import { FailFastOnNotFound } from './deterministic-failures';
 
 /** The Temporal client the worker's activities use to manage schedules. */
 export const WORKER_TEMPORAL_CLIENT = Symbol('WORKER_TEMPORAL_CLIENT');
@@ -31,6 +32,7 @@ const GOVERNANCE_WINDOW_DAYS: Record<GovernanceKind, number> = { WEEKLY_OPERATIN
 
 /** Activities of the alignment sprint and its governance reviews (docs/sprint.md). */
 @Injectable()
+@FailFastOnNotFound()
 export class SprintActivitiesImpl implements SprintActivities, GovernanceActivities {
   constructor(
     @InjectDataSource() private readonly db: DataSource,

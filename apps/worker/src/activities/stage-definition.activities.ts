@@ -3,9 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { ApprovalDecision, StageDefinitionActivities } from '../../../../libs/contracts/src';
 import { NotificationEntity, StageDefinitionApprovalEntity, StageDefinitionEntity } from '../../../../libs/persistence/src';
+import { FailFastOnNotFound, notFound } from './deterministic-failures';
 
 /** Activities of the stage definition approval workflow. */
 @Injectable()
+@FailFastOnNotFound()
 export class StageDefinitionActivitiesImpl implements StageDefinitionActivities {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
@@ -25,7 +27,7 @@ export class StageDefinitionActivitiesImpl implements StageDefinitionActivities 
       // Lock both rows; the partial unique index guarantees one ACTIVE even if this ever raced.
       const rows = await repo.createQueryBuilder('d').where('d.id = :id OR d.status = :active', { id: definitionId, active: 'ACTIVE' }).setLock('pessimistic_write').getMany();
       const target = rows.find((r) => r.id === definitionId);
-      if (!target) throw new Error(`stage definition ${definitionId} not found`);
+      if (!target) throw notFound(`stage definition ${definitionId} not found`);
       if (target.status === 'ACTIVE') return { activated: false, supersededVersion: null };
       const previous = rows.find((r) => r.status === 'ACTIVE');
       if (previous) await repo.update({ id: previous.id }, { status: 'SUPERSEDED', supersededAt: new Date(at) });
