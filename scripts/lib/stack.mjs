@@ -50,11 +50,23 @@ export async function startStack(o) {
       const cliPath = await ensureTemporalCli({ log });
       const port = o.temporalPort ?? (await freePort());
       const uiPort = o.uiPort ?? (await freePort());
-      const temporal = await startTemporalDevServer({ cliPath, dbFile: path.join(dataDir, 'temporal.db'), port, uiPort, log });
+      const dbFile = path.join(dataDir, 'temporal.db');
+      let temporal = await startTemporalDevServer({ cliPath, dbFile, port, uiPort, log });
       stack.temporalAddress = temporal.address;
       stack.temporalUiUrl = temporal.uiUrl;
       stack.temporalCliPath = cliPath;
-      stops.push(temporal.stop);
+      stack.temporalPid = temporal.pid;
+      // Outage drills: kill the dev server without warning, start it again on the same port and file.
+      stack.killTemporal = async () => {
+        process.kill(temporal.pid, 'SIGKILL');
+        await temporal.stop();
+      };
+      stack.restartTemporal = async () => {
+        await temporal.stop();
+        temporal = await startTemporalDevServer({ cliPath, dbFile, port, uiPort, log });
+        stack.temporalPid = temporal.pid;
+      };
+      stops.push(() => temporal.stop());
     }
 
     const env = {
