@@ -61,15 +61,23 @@ export async function startStack(o) {
       const port = o.temporalPort ?? (await freePort());
       const uiPort = o.uiPort ?? (await freePort());
       // A restart reuses the same port and SQLite file, so clients reconnect to the same server and workflows.
+      const dbFile = path.join(dataDir, 'temporal.db');
+      const launchTemporal = () => startTemporalDevServer({ cliPath, dbFile, port, uiPort, log, detached });
       let first;
-      const temporal = await supervised('temporal', async () => {
-        first = await startTemporalDevServer({ cliPath, dbFile: path.join(dataDir, 'temporal.db'), port, uiPort, log, detached });
-        return first;
-      });
+      let temporal = await supervised('temporal', async () => (first = await launchTemporal()));
       stack.temporalAddress = first.address;
       stack.temporalUiUrl = first.uiUrl;
       stack.temporalCliPath = cliPath;
       stack.temporal = temporal;
+      // Outage drills (unsupervised stacks): kill the dev server without warning, start it again on the same port and file.
+      stack.killTemporal = async () => {
+        process.kill(temporal.pid, 'SIGKILL');
+        await temporal.stop();
+      };
+      stack.restartTemporal = async () => {
+        await temporal.stop();
+        temporal = stack.temporal = await launchTemporal();
+      };
       stops.push(() => temporal.stop());
     }
 

@@ -7,7 +7,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { startStack } from '../../scripts/lib/stack.mjs';
 
-async function freshPostgresDatabase(serverUrl) {
+/** A new, empty database on the PostgreSQL server of `serverUrl` (the system tier's and isolated stacks'). */
+export async function freshPostgresDatabase(serverUrl) {
   const name = `baton_test_${Date.now()}_${process.pid}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();

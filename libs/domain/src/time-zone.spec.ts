@@ -7,6 +7,11 @@ import {
   localDaysBetween,
   offsetMinutesAt,
   parseInstant,
+  instantInSaneRange,
+  assertInstantInSaneRange,
+  instantRangeViolation,
+  SANE_INSTANT_MIN,
+  MAX_FUTURE_SKEW_MS,
   weekdayOf,
   zonedParts,
   zonedTimeToInstant,
@@ -72,6 +77,50 @@ describe('time-zone', () => {
         expect(e).toBeInstanceOf(DomainRuleError);
         expect((e as DomainRuleError).violations[0]).toMatchObject({ field: 'events[2].occurredAt', rule: 'ISO_INSTANT' });
       }
+    }
+  });
+
+  it('parses every year 0000-9999 as written (Date.UTC reads 0-99 as 1900-1999)', () => {
+    for (const [text, iso] of [
+      ['0000-01-01T00:00:00Z', '0000-01-01T00:00:00.000Z'],
+      ['0000-02-29T12:00:00Z', '0000-02-29T12:00:00.000Z'],
+      ['0004-02-29T00:00:00Z', '0004-02-29T00:00:00.000Z'],
+      ['0050-01-01T00:00:00Z', '0050-01-01T00:00:00.000Z'],
+      ['0099-12-31T23:59:59Z', '0099-12-31T23:59:59.000Z'],
+      ['0100-01-01T00:00:00+01:00', '0099-12-31T23:00:00.000Z'],
+      ['0999-06-01T00:00:00-02:00', '0999-06-01T02:00:00.000Z'],
+      ['1969-12-31T23:59:59Z', '1969-12-31T23:59:59.000Z'],
+      ['9999-12-31T23:59:59Z', '9999-12-31T23:59:59.000Z'],
+    ] as const) {
+      expect(parseInstant(text, 'x').toISOString()).toBe(iso);
+      expect(parseInstant(text, 'x').getUTCFullYear()).toBe(Number(iso.slice(0, 4)));
+    }
+    // Leap rules hold for early years too: 100 and 1900 are not leap years, 0 and 400 are.
+    for (const bad of ['0100-02-29T00:00:00Z', '1900-02-29T00:00:00Z', '0050-02-29T00:00:00Z', '0010-13-01T00:00:00Z']) expect(() => parseInstant(bad, 'x')).toThrow(DomainRuleError);
+    expect(isLocalDate('0400-02-29')).toBe(true);
+    expect(isLocalDate('0050-01-01')).toBe(true);
+    expect(isLocalDate('0099-02-29')).toBe(false);
+  });
+
+  it('accepts instants from the epoch up to the tolerated skew ahead of now, and names the field otherwise', () => {
+    const now = new Date('2026-11-23T10:00:00Z');
+    expect(SANE_INSTANT_MIN.toISOString()).toBe('1970-01-01T00:00:00.000Z');
+    expect(MAX_FUTURE_SKEW_MS).toBe(5 * 60_000);
+    expect(instantInSaneRange(new Date('1970-01-01T00:00:00Z'), now)).toBe(true);
+    expect(instantInSaneRange(new Date('2026-11-23T10:05:00Z'), now)).toBe(true);
+    expect(instantInSaneRange(new Date('2020-06-01T00:00:00Z'), now)).toBe(true);
+    expect(instantInSaneRange(new Date('1969-12-31T23:59:59.999Z'), now)).toBe(false);
+    expect(instantInSaneRange(parseInstant('0050-01-01T00:00:00Z', 'x'), now)).toBe(false);
+    expect(instantInSaneRange(new Date('2026-11-23T10:05:00.001Z'), now)).toBe(false);
+    expect(instantInSaneRange(new Date(NaN), now)).toBe(false);
+    expect(instantRangeViolation(new Date('1969-12-31T00:00:00Z'), now, 'occurredAt')).toMatchObject({ field: 'occurredAt', rule: 'NOT_BEFORE_1970' });
+    expect(instantRangeViolation(new Date('2026-11-23T11:00:00Z'), now, 'occurredAt')).toMatchObject({ field: 'occurredAt', rule: 'NOT_IN_FUTURE' });
+    try {
+      assertInstantInSaneRange(parseInstant('0050-01-01T00:00:00Z', 'x'), now, 'occurredAt');
+      throw new Error('accepted year 50');
+    } catch (e) {
+      expect(e).toBeInstanceOf(DomainRuleError);
+      expect((e as DomainRuleError).violations).toEqual([expect.objectContaining({ field: 'occurredAt', rule: 'NOT_BEFORE_1970' })]);
     }
   });
 });

@@ -1,4 +1,4 @@
-import { DomainRuleError } from './field-violation';
+import { DomainRuleError, FieldViolation } from './field-violation';
 
 /** A calendar date in some local time zone, 'YYYY-MM-DD'. */
 export type LocalDate = string;
@@ -73,7 +73,7 @@ export function zonedParts(at: Date, timeZone: string): ZonedParts {
 function offsetMs(timeZone: string, ms: number): number {
   const whole = ms - (((ms % 1000) + 1000) % 1000);
   const p = zonedParts(new Date(whole), timeZone);
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - whole;
+  return utcMs(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - whole;
 }
 
 export function offsetMinutesAt(at: Date, timeZone: string): number {
@@ -91,11 +91,22 @@ function formatLocalDate(year: number, month: number, day: number): LocalDate {
 
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/**
+ * Date.UTC for every year: Date.UTC (like new Date(y, …)) reads years 0–99 as 1900–1999,
+ * setUTCFullYear does not.
+ */
+function utcMs(year: number, monthIndex: number, day: number, hour = 0, minute = 0, second = 0): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, monthIndex, day);
+  d.setUTCHours(hour, minute, second, 0);
+  return d.getTime();
+}
+
 export function isLocalDate(value: unknown): value is LocalDate {
   if (typeof value !== 'string') return false;
   const m = LOCAL_DATE.exec(value);
   if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  const d = new Date(utcMs(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() + 1 === Number(m[2]) && d.getUTCDate() === Number(m[3]);
 }
 
@@ -107,7 +118,7 @@ function dayEpoch(date: LocalDate): number {
     ]);
   }
   const [y, m, d] = date.split('-').map(Number);
-  return Date.UTC(y, m - 1, d);
+  return utcMs(y, m - 1, d);
 }
 
 export function addLocalDays(date: LocalDate, days: number): LocalDate {
@@ -151,4 +162,30 @@ export function parseInstant(value: string, field: string): Date {
     ]);
   }
   return new Date(ms);
+}
+
+/** The earliest instant Baton accepts from outside: the Unix epoch. Anything earlier is a sender's bug. */
+export const SANE_INSTANT_MIN = new Date('1970-01-01T00:00:00Z');
+/** How far ahead of the receiving clock an instant may lie (sender clock skew). */
+export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+
+/** Why `at` is outside the sane range relative to `now` (null when it is inside). */
+export function instantRangeViolation(at: Date, now: Date, field: string): FieldViolation | null {
+  const ms = at.getTime();
+  if (Number.isNaN(ms)) return { field, rule: 'ISO_INSTANT', message: 'is not a valid instant' };
+  if (ms < SANE_INSTANT_MIN.getTime()) return { field, rule: 'NOT_BEFORE_1970', message: `must not be before ${SANE_INSTANT_MIN.toISOString()}` };
+  if (ms > now.getTime() + MAX_FUTURE_SKEW_MS) return { field, rule: 'NOT_IN_FUTURE', message: `must not be more than ${MAX_FUTURE_SKEW_MS / 60_000} minutes in the future` };
+  return null;
+}
+
+/** True when `at` lies in [SANE_INSTANT_MIN, now + MAX_FUTURE_SKEW_MS]. */
+export function instantInSaneRange(at: Date, now: Date): boolean {
+  return instantRangeViolation(at, now, 'at') === null;
+}
+
+/** Throws a typed error naming `field` when `at` is outside the sane range. */
+export function assertInstantInSaneRange(at: Date, now: Date, field: string): Date {
+  const v = instantRangeViolation(at, now, field);
+  if (v) throw new DomainRuleError('INSTANT_OUT_OF_RANGE', `${field} ${v.message}`, [v]);
+  return at;
 }

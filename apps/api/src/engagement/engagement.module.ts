@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { IngestModule } from '../ingest/ingest.module';
 import { EngagementWebhookController } from './engagement-webhook.controller';
 import { EngagementResolver } from './engagement.resolver';
 import { EngagementService } from './engagement.service';
 
-@Module({ providers: [EngagementResolver, EngagementService], controllers: [EngagementWebhookController], exports: [EngagementService] })
+@Module({ imports: [IngestModule], providers: [EngagementResolver, EngagementService], controllers: [EngagementWebhookController], exports: [EngagementService] })
 export class EngagementModule {}

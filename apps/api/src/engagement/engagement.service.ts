@@ -1,31 +1,32 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Client, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import { DataSource, EntityManager } from 'typeorm';
-import { engagementSignal, ErrorCode, LEAD_TASK_QUEUE, LeadWorkflowInput } from '../../../../libs/contracts/src';
-import { CLOSED_LEAD_STAGES } from '../../../../libs/domain/src';
+import { ErrorCode } from '../../../../libs/contracts/src';
+import { instantRangeViolation } from '../../../../libs/domain/src';
 import { EngagementEventEntity, IngestReceiptEntity, LeadEntity } from '../../../../libs/persistence/src';
 import { badInput, domainError } from '../common/errors';
+import { OutboxService } from '../ingest/outbox.service';
 import { insertNewLead, missingProfilePatch } from '../leads/lead.factory';
 import { requestHash } from '../common/request-hash';
 import { RecordEngagementInput, RecordEngagementPayload } from './dto/record-engagement.input';
 
-/** Events up to this far ahead of the server clock are accepted (sender clock skew). */
-const MAX_FUTURE_SKEW_MS = 5 * 60_000;
-
 /**
  * Engagement ingest, shared by GraphQL and the signed webhook: the event is stored once
  * (idempotency key), the lead is created on first sight of an email (FIRST_TOUCH with the
- * event's UTM as first-touch attribution), and the lead's workflow is signalled with start.
+ * event's UTM as first-touch attribution), and in the same transaction an outbox row says
+ * what the lead's workflow must be told. After the commit the event is delivered right away
+ * when Temporal answers within a short deadline, else by the relay (docs/lead-lifecycle.md,
+ * "What 'accepted' means").
  */
 @Injectable()
 export class EngagementService {
   private readonly logger = new Logger(EngagementService.name);
 
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly temporal: Client) {}
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly outbox: OutboxService) {}
 
   async record(input: RecordEngagementInput, via: 'GRAPHQL' | 'WEBHOOK'): Promise<RecordEngagementPayload> {
-    if (input.occurredAt.getTime() > Date.now() + MAX_FUTURE_SKEW_MS) throw badInput([{ field: 'occurredAt', rule: 'notInFuture', message: 'must not be in the future' }]);
+    const outOfRange = instantRangeViolation(input.occurredAt, new Date(), 'occurredAt');
+    if (outOfRange) throw badInput([outOfRange]);
     const email = input.email.trim().toLowerCase();
     const hash = requestHash({ ...input, email, occurredAt: input.occurredAt.toISOString() });
 
@@ -55,6 +56,7 @@ export class EngagementService {
           via,
         }),
       );
+      await this.outbox.enqueue(tx, { leadId: lead.id, kind: 'ENGAGEMENT', eventId: event.id, stage: lead.stage, eventType: event.type });
       return { event, lead, recorded: true, leadCreated: created };
     }).catch((e) => {
       // Two deliveries of one key raced: the loser answers with the winner's result.
@@ -63,12 +65,14 @@ export class EngagementService {
     });
     if (!result) return this.record(input, via);
 
-    // A lead whose lifecycle has closed keeps the event (KPIs, attribution) without reopening it.
-    if ((CLOSED_LEAD_STAGES as readonly string[]).includes(result.lead.stage)) return { eventId: result.event.id, leadId: result.lead.id, recorded: result.recorded, leadCreated: false };
-    // Signal (and start if needed) even on a replay: a first attempt that committed but
-    // could not reach Temporal is completed by the retry, so no accepted event is lost.
-    await this.signal(result.lead, result.event);
-    return { eventId: result.event.id, leadId: result.lead.id, recorded: result.recorded, leadCreated: result.leadCreated };
+    // The event is durable now. Tell the workflow right away if Temporal answers quickly (a
+    // replay of a queued event tries again); otherwise the relay delivers it, in order.
+    if ((await this.outbox.statusOf({ eventId: result.event.id })) === 'QUEUED') await this.outbox.deliverInline(result.lead.id);
+    const delivery = await this.outbox.statusOf({ eventId: result.event.id });
+    const line = `engagement ${result.event.id} for lead ${result.lead.id}: ${result.recorded ? 'recorded' : 'replayed'}, ${delivery.toLowerCase()}`;
+    if (delivery === 'QUEUED') this.logger.log(line);
+    else this.logger.debug(line);
+    return { eventId: result.event.id, leadId: result.lead.id, recorded: result.recorded, leadCreated: result.leadCreated, delivery };
   }
 
   private async findOrCreateLead(tx: EntityManager, email: string, input: RecordEngagementInput): Promise<{ lead: LeadEntity; created: boolean }> {
@@ -82,27 +86,5 @@ export class EngagementService {
     }
     const lead = await insertNewLead(tx, email, p, input.source ?? 'WEBSITE', input.utm, input.occurredAt);
     return { lead, created: true };
-  }
-
-  private async signal(lead: LeadEntity, event: EngagementEventEntity): Promise<void> {
-    const args: LeadWorkflowInput = { leadId: lead.id, capturedAt: (lead.firstTouchAt ?? lead.createdAt).toISOString() };
-    try {
-      await this.temporal.workflow.signalWithStart('leadWorkflow', {
-        workflowId: lead.workflowId,
-        taskQueue: LEAD_TASK_QUEUE,
-        args: [args],
-        signal: engagementSignal,
-        signalArgs: [{ eventId: event.id, type: event.type, occurredAt: event.occurredAt.toISOString() }],
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        // A lead's lifecycle runs once: a closed lead is never restarted from FIRST_TOUCH.
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        searchAttributes: { BatonKind: ['lead'], BatonStage: [lead.stage] },
-      });
-    } catch (e) {
-      // The lifecycle closed between our read and the signal: the event is kept, not delivered.
-      if ((e as Error).name === 'WorkflowExecutionAlreadyStartedError') return;
-      this.logger.error(`signal failed for lead ${lead.id}: ${(e as Error).message}`);
-      throw domainError(ErrorCode.UNAVAILABLE, 'The event was saved but the lead workflow could not be reached; retry with the same idempotencyKey', { leadId: lead.id });
-    }
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { IngestModule } from '../ingest/ingest.module';
 import { HealthController } from './health.controller';
 
-@Module({ controllers: [HealthController] })
+@Module({ imports: [IngestModule], controllers: [HealthController] })
 export class HealthModule {}

@@ -56,8 +56,8 @@ export class LeadsResolver {
   @Mutation(() => CaptureLeadPayload, { description: 'Capture a lead (first touch) and start its lifecycle workflow. Idempotent per idempotencyKey.' })
   @Roles('MARKETING', 'INTEGRATION', 'REVOPS', 'ADMIN')
   async captureLead(@Args('input') input: CaptureLeadInput): Promise<CaptureLeadPayload> {
-    const { lead, created } = await this.leadsService.captureLead(input);
-    return { lead: toLeadType(lead), created };
+    const { lead, created, delivery } = await this.leadsService.captureLead(input);
+    return { lead: toLeadType(lead), created, delivery };
   }
 
   @Mutation(() => LeadType, { description: 'Enrich a lead\'s profile (fills required fields of an INCOMPLETE lead); the lead is re-evaluated.' })

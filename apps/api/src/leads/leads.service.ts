@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Client, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { insertNewLead } from './lead.factory';
 import { DataSource, In } from 'typeorm';
-import { ErrorCode, LEAD_TASK_QUEUE, LeadWorkflowInput, profileChangedSignal } from '../../../../libs/contracts/src';
+import { ErrorCode, profileChangedSignal } from '../../../../libs/contracts/src';
+import { Delivery, OutboxService } from '../ingest/outbox.service';
 import { IngestReceiptEntity, LeadEntity, StageTransitionEntity } from '../../../../libs/persistence/src';
 import { assertUuid, badInput, domainError, notFound } from '../common/errors';
 import { requestHash } from '../common/request-hash';
@@ -16,14 +17,15 @@ import { CaptureLeadInput } from './dto/capture-lead.input';
 export class LeadsService {
   private readonly logger = new Logger(LeadsService.name);
 
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly temporal: Client) {}
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly temporal: Client, private readonly outbox: OutboxService) {}
 
   /**
-   * Persist the lead and its idempotency receipt in one transaction, then start its
-   * workflow. Replays of the same key return the first result and (re)start the workflow
-   * if an earlier attempt committed but could not reach Temporal, so nothing is lost.
+   * Persist the lead, its idempotency receipt and an outbox row (start its workflow) in one
+   * transaction; then start the workflow right away if Temporal answers quickly, else the
+   * relay does. A closed lead's workflow is never started again (the row is STORED).
+   * Replays of the same key return the first result and its delivery.
    */
-  async captureLead(input: CaptureLeadInput): Promise<{ lead: LeadEntity; created: boolean }> {
+  async captureLead(input: CaptureLeadInput): Promise<{ lead: LeadEntity; created: boolean; delivery: Delivery }> {
     const { idempotencyKey, ...fields } = input;
     const email = fields.email.trim().toLowerCase();
     const hash = requestHash({ ...fields, email });
@@ -55,33 +57,17 @@ export class LeadsService {
         // A concurrent request with the same key won the race; answer with its result.
         throw new RetryCapture();
       }
+      await this.outbox.enqueue(tx, { leadId: existing.id, kind: 'START', stage: existing.stage });
       return { lead: existing, created: isNew };
     }).catch(async (e) => {
       if (e instanceof RetryCapture) return this.captureLead(input);
       throw e;
     });
 
-    await this.ensureWorkflow(lead);
-    return { lead, created };
-  }
-
-  private async ensureWorkflow(lead: LeadEntity): Promise<void> {
-    const args: LeadWorkflowInput = { leadId: lead.id, capturedAt: (lead.firstTouchAt ?? lead.createdAt).toISOString() };
-    try {
-      await this.temporal.workflow.start('leadWorkflow', {
-        taskQueue: LEAD_TASK_QUEUE,
-        workflowId: lead.workflowId,
-        args: [args],
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        // A lead's lifecycle runs once: a closed lead is never restarted from FIRST_TOUCH.
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        searchAttributes: { BatonKind: ['lead'], BatonStage: ['FIRST_TOUCH'] },
-      });
-    } catch (e) {
-      if ((e as Error).name === 'WorkflowExecutionAlreadyStartedError') return;
-      this.logger.error(`workflow start failed for lead ${lead.id}: ${(e as Error).message}: ${((e as Error).cause as Error)?.message ?? ""}`);
-      throw domainError(ErrorCode.UNAVAILABLE, 'The lead was saved but its workflow could not be started; retry with the same idempotencyKey', { leadId: lead.id });
-    }
+    if ((await this.outbox.statusOf({ startOfLead: lead.id })) === 'QUEUED') await this.outbox.deliverInline(lead.id);
+    const delivery = await this.outbox.statusOf({ startOfLead: lead.id });
+    if (delivery === 'QUEUED') this.logger.log(`lead ${lead.id} captured, workflow start queued`);
+    return { lead, created, delivery };
   }
 
   async getLead(principal: Principal, id: string): Promise<LeadEntity> {

@@ -87,3 +87,21 @@ describe('historical SLA clocks', () => {
     expect(open.map((c) => c.status)).toEqual(['BREACHED', 'BREACHED']);
   });
 });
+
+describe('import rows: instants of things that happened lie in the sane range', () => {
+  const now = new Date('2025-03-10T00:00:00Z');
+  it('refuses rows before 1970 or ahead of the clock, naming the field and rule', () => {
+    expect(rules(parseTouchpointRow({ email: 'a@x.test', occurred_at: '0050-01-01T00:00:00Z', type: 'DEMO_REQUEST' }, now))).toEqual(['occurred_at:NOT_BEFORE_1970']);
+    expect(rules(parseTouchpointRow({ email: 'a@x.test', occurred_at: '1969-12-31T23:59:59Z', type: 'DEMO_REQUEST' }, now))).toEqual(['occurred_at:NOT_BEFORE_1970']);
+    expect(rules(parseTouchpointRow({ email: 'a@x.test', occurred_at: '2025-03-10T00:06:00Z', type: 'DEMO_REQUEST' }, now))).toEqual(['occurred_at:NOT_IN_FUTURE']);
+    expect(rules(parseTouchpointRow({ email: 'a@x.test', occurred_at: '2025-03-10T00:05:00Z', type: 'DEMO_REQUEST' }, now))).toEqual([]);
+    expect(rules(parsePersonRow({ email: 'a@x.test', created_at: '0999-01-01T00:00:00Z' }, now))).toEqual(['created_at:NOT_BEFORE_1970']);
+    expect(rules(parseLifecycleRow({ email: 'a@x.test', occurred_at: '1970-01-01T00:00:00Z', event: 'MQL' }, now))).toEqual([]);
+    expect(rules(parseLifecycleRow({ email: 'a@x.test', occurred_at: '0001-01-01T00:00:00Z', event: 'MQL' }, now))).toEqual(['occurred_at:NOT_BEFORE_1970']);
+    expect(rules(parseOpportunityRow({ email: 'a@x.test', created_at: '2025-01-01T00:00:00Z', amount: '10', expected_close_at: '2025-06-01T00:00:00Z', status: 'WON', closed_at: '1960-01-01T00:00:00Z' }, now))).toEqual(['closed_at:NOT_BEFORE_1970']);
+    // Expected close dates lie ahead by nature: no upper bound there.
+    expect(rules(parseOpportunityRow({ email: 'a@x.test', created_at: '2025-01-01T00:00:00Z', amount: '10', expected_close_at: '2026-06-01T00:00:00Z', status: 'OPEN' }, now))).toEqual([]);
+    // Without a clock only the lower bound applies.
+    expect(rules(parseTouchpointRow({ email: 'a@x.test', occurred_at: '0050-01-01T00:00:00Z', type: 'DEMO_REQUEST' }))).toEqual(['occurred_at:NOT_BEFORE_1970']);
+  });
+});

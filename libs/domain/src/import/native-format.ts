@@ -7,7 +7,7 @@ import {
   TOUCH_CHANNELS,
   TOUCH_OUTCOMES,
 } from '../stage-definition';
-import { isLocalDate } from '../time-zone';
+import { instantRangeViolation, MAX_FUTURE_SKEW_MS, parseInstant } from '../time-zone';
 
 /**
  * Baton's native import format (docs/import.md): one file per record type, CSV or NDJSON with
@@ -75,21 +75,25 @@ export interface TargetRow { month: string; amount: number }
 
 export type ParsedRow<T> = { ok: true; value: T } | { ok: false; violations: ImportViolation[] };
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+/** Without the import's clock only the lower bound applies (the latest instant a Date can hold). */
+const FAR_FUTURE = new Date(8.64e15 - MAX_FUTURE_SKEW_MS);
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** An ISO-8601 instant with an offset or Z (2025-02-03T09:59:00Z); anything else is null. */
 export function parseIsoInstant(value: string): Date | null {
-  if (!ISO_INSTANT.test(value) || !isLocalDate(value.slice(0, 10))) return null;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? null : new Date(ms);
+  try {
+    return parseInstant(value, 'value');
+  } catch {
+    return null;
+  }
 }
 
 /** Collects the violations of one row while reading its fields. */
 class RowReader {
   readonly violations: ImportViolation[] = [];
-  constructor(private readonly row: RawRow) {}
+  /** `now`: the import's clock; instants of things that happened must lie in the sane range before it. */
+  constructor(private readonly row: RawRow, private readonly now: Date | undefined) {}
 
   text(field: string): string | null {
     const v = this.row[field];
@@ -119,6 +123,17 @@ class RowReader {
     if (!v) return null;
     const d = parseIsoInstant(v);
     if (!d) this.add(field, 'ISO_INSTANT_WITH_OFFSET', `'${v}' is not an ISO-8601 instant with an offset (e.g. 2025-02-03T09:59:00Z)`);
+    return d;
+  }
+  /** An instant at which something happened: also not before 1970 and not ahead of the import's clock (domain range rule). */
+  happened(field: string, required: boolean): Date | null {
+    const d = this.instant(field, required);
+    if (!d) return d;
+    const out = instantRangeViolation(d, this.now ?? FAR_FUTURE, field);
+    if (out) {
+      this.add(field, out.rule, `${field} ${out.message}`);
+      return null;
+    }
     return d;
   }
   oneOf<T extends string>(field: string, values: readonly T[], required: boolean): T | null {
@@ -172,8 +187,8 @@ function utmOf(r: RowReader): Record<string, string> {
   return utm;
 }
 
-export function parsePersonRow(row: RawRow): ParsedRow<PersonRow> {
-  const r = new RowReader(row);
+export function parsePersonRow(row: RawRow, now?: Date): ParsedRow<PersonRow> {
+  const r = new RowReader(row, now);
   const value: PersonRow = {
     email: r.email('email', true) ?? '',
     firstName: r.text('first_name'),
@@ -185,23 +200,23 @@ export function parsePersonRow(row: RawRow): ParsedRow<PersonRow> {
     country: r.text('country'),
     source: r.text('source') ?? 'UNKNOWN',
     utm: utmOf(r),
-    createdAt: r.instant('created_at', true) as Date,
+    createdAt: r.happened('created_at', true) as Date,
   };
   return r.result(value);
 }
 
-export function parseAccountRow(row: RawRow): ParsedRow<AccountRow> {
-  const r = new RowReader(row);
+export function parseAccountRow(row: RawRow, now?: Date): ParsedRow<AccountRow> {
+  const r = new RowReader(row, now);
   const domain = r.required('domain').toLowerCase();
   if (domain && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain)) r.add('domain', 'DOMAIN', `'${domain}' is not a domain name`);
   return r.result({ domain, name: r.required('name'), industry: r.text('industry'), companySize: r.number('company_size', false, { integer: true, min: 0 }), ownerEmail: r.email('owner_email', false) });
 }
 
-export function parseTouchpointRow(row: RawRow): ParsedRow<TouchpointRow> {
-  const r = new RowReader(row);
+export function parseTouchpointRow(row: RawRow, now?: Date): ParsedRow<TouchpointRow> {
+  const r = new RowReader(row, now);
   return r.result({
     email: r.email('email', true) ?? '',
-    occurredAt: r.instant('occurred_at', true) as Date,
+    occurredAt: r.happened('occurred_at', true) as Date,
     type: r.oneOf('type', ENGAGEMENT_TYPES, true) ?? '',
     channel: r.text('channel'),
     campaign: r.text('campaign'),
@@ -211,19 +226,19 @@ export function parseTouchpointRow(row: RawRow): ParsedRow<TouchpointRow> {
   });
 }
 
-export function parseLifecycleRow(row: RawRow): ParsedRow<LifecycleRow> {
-  const r = new RowReader(row);
+export function parseLifecycleRow(row: RawRow, now?: Date): ParsedRow<LifecycleRow> {
+  const r = new RowReader(row, now);
   const event = r.oneOf('event', LIFECYCLE_EVENTS, true);
   const value: LifecycleRow = {
     email: r.email('email', true) ?? '',
-    occurredAt: r.instant('occurred_at', true) as Date,
+    occurredAt: r.happened('occurred_at', true) as Date,
     event: event as LifecycleEvent,
     ownerEmail: r.email('owner_email', false),
     code: null,
     note: r.text('note'),
     channel: null,
     outcome: null,
-    loggedAt: r.instant('logged_at', false),
+    loggedAt: r.happened('logged_at', false),
     hot: r.bool('hot'),
     demoRequest: r.bool('demo_request'),
     score: r.number('score', false, { min: 0 }),
@@ -247,11 +262,11 @@ export function parseLifecycleRow(row: RawRow): ParsedRow<LifecycleRow> {
   return r.result(value);
 }
 
-export function parseOpportunityRow(row: RawRow): ParsedRow<OpportunityRow> {
-  const r = new RowReader(row);
+export function parseOpportunityRow(row: RawRow, now?: Date): ParsedRow<OpportunityRow> {
+  const r = new RowReader(row, now);
   const status = r.oneOf('status', OPPORTUNITY_STATUSES, true);
-  const createdAt = r.instant('created_at', true) as Date;
-  const closedAt = r.instant('closed_at', false);
+  const createdAt = r.happened('created_at', true) as Date;
+  const closedAt = r.happened('closed_at', false);
   if ((status === 'WON' || status === 'LOST') && !closedAt && !r.violations.some((v) => v.field === 'closed_at')) r.add('closed_at', 'REQUIRED', `a ${status} opportunity needs closed_at`);
   if (status === 'OPEN' && closedAt) r.add('closed_at', 'OPEN_NOT_CLOSED', 'an OPEN opportunity has no closed_at');
   if (closedAt && createdAt && closedAt < createdAt) r.add('closed_at', 'NOT_BEFORE_CREATED_AT', 'closed_at must not be before created_at');
@@ -267,8 +282,8 @@ export function parseOpportunityRow(row: RawRow): ParsedRow<OpportunityRow> {
   });
 }
 
-export function parseTargetRow(row: RawRow): ParsedRow<TargetRow> {
-  const r = new RowReader(row);
+export function parseTargetRow(row: RawRow, now?: Date): ParsedRow<TargetRow> {
+  const r = new RowReader(row, now);
   const month = r.required('month');
   if (month && !MONTH.test(month)) r.add('month', 'YEAR_MONTH', `'${month}' is not a month (YYYY-MM)`);
   return r.result({ month, amount: r.number('revenue_target', true, { positive: true }) as number });

@@ -9,3 +9,4 @@ export * from './out-of-office.entity';
 export * from './engagement-event.entity';
 export * from './routing.entity';
 export * from './lifecycle.entity';
+export * from './ingest-outbox.entity';

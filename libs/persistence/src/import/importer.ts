@@ -288,6 +288,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   const keep = opts.keepRejections ?? 1000;
   const cacheLeads = opts.cacheLeads ?? 20_000;
   const now = opts.now ?? new Date();
+  // Rows of things that happened must not lie ahead of the real clock (nor of a simulated later `now`).
+  const rangeNow = new Date(Math.max(Date.now(), now.getTime()));
   const db = new Client({ connectionString: opts.databaseUrl });
   await db.connect();
   const started = Date.now();
@@ -502,7 +504,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     for (let fi = 0; fi < files.length; fi++) {
       const file = files[fi];
       const c = counts[fi];
-      const parse = ROW_PARSERS[file.type] as (raw: RawRow) => { ok: boolean; value?: unknown; violations?: ImportViolation[] };
+      const parse = ROW_PARSERS[file.type] as (raw: RawRow, now: Date) => { ok: boolean; value?: unknown; violations?: ImportViolation[] };
       const fileStart = Date.now();
       let batch: { row: number; value: unknown; key: string }[] = [];
 
@@ -741,7 +743,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
           reject(c, rec.row, rec.violations);
           continue;
         }
-        const parsed = parse(rec.raw!);
+        const parsed = parse(rec.raw!, rangeNow);
         if (!parsed.ok) {
           reject(c, rec.row, parsed.violations!);
           continue;

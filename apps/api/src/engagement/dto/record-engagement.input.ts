@@ -5,6 +5,7 @@ import { ENGAGEMENT_TYPES } from '../../../../../libs/domain/src';
 import { LeadProfileInput } from '../../leads/dto/lead-profile.input';
 import { LeadSource } from '../../leads/dto/lead-source.enum';
 import { UtmInput } from '../../leads/dto/utm.input';
+import { Delivery, IngestDelivery } from '../../ingest/delivery.enum';
 
 export const EngagementType = Object.fromEntries(ENGAGEMENT_TYPES.map((t) => [t, t])) as { [K in (typeof ENGAGEMENT_TYPES)[number]]: K };
 registerEnumType(EngagementType, { name: 'EngagementType', description: 'What the person did (web, email, events).' });
@@ -48,4 +49,5 @@ export class RecordEngagementPayload {
   @Field() leadId: string;
   @Field({ description: 'False when the idempotency key was already recorded: nothing was counted twice.' }) recorded: boolean;
   @Field({ description: 'True when this event created the lead (an unknown email).' }) leadCreated: boolean;
+  @Field(() => IngestDelivery, { description: 'The event is durable either way; this says whether the lead\'s workflow has been told yet.' }) delivery: Delivery;
 }

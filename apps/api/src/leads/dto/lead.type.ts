@@ -1,6 +1,7 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
 import { LeadSource } from './lead-source.enum';
 import { UtmType } from './utm.input';
+import { Delivery, IngestDelivery } from '../../ingest/delivery.enum';
 
 @ObjectType('StageTransition', { description: 'One recorded lifecycle transition: who, when, why.' })
 export class StageTransitionType {
@@ -37,4 +38,5 @@ export class LeadType {
 export class CaptureLeadPayload {
   @Field(() => LeadType) lead: LeadType;
   @Field({ description: 'False when the idempotency key or the email was already known.' }) created: boolean;
+  @Field(() => IngestDelivery, { description: "The lead is durable either way; this says whether its workflow has been started yet (STORED: a closed lead, not restarted)." }) delivery: Delivery;
 }
