@@ -1,4 +1,4 @@
-import { EngagementType } from './stage-definition';
+import { ENGAGEMENT_TYPES, EngagementType } from './stage-definition';
 import { parseInstant } from './time-zone';
 
 /** One engagement signal as it travels (JSON): instants are ISO-8601 strings. */
@@ -30,4 +30,18 @@ export function eventsUpTo(events: readonly EngagementEvent[], now: Date, after?
     out.push({ ...e, at });
   });
   return out.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * Why no rule can read this stored event (an unknown type, an instant the domain does not
+ * parse), or null. Such an event is quarantined: kept, and left out of every evaluation.
+ */
+export function unreadableEventReason(e: { type: string; occurredAt: string }): string | null {
+  if (!(ENGAGEMENT_TYPES as readonly string[]).includes(e.type)) return `unknown engagement type ${e.type}`;
+  try {
+    parseInstant(e.occurredAt, 'occurredAt');
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return null;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
-import { cadenceProgress, EngagementType, OPEN_LEAD_STAGES, scoreIntent, StageDefinitionContent, TouchChannel } from '../../../../libs/domain/src';
+import { DataSource, In, IsNull, Not } from 'typeorm';
+import { cadenceProgress, EngagementType, OPEN_LEAD_STAGES, scoreIntent, StageDefinitionContent, TouchChannel, unreadableEventReason } from '../../../../libs/domain/src';
 import {
   CadenceStepEntity,
   EngagementEventEntity,
@@ -108,8 +108,9 @@ export class LeadReadService {
   async score(lead: LeadEntity, now = new Date()) {
     const version = await this.db.getRepository(StageDefinitionEntity).findOne({ where: lead.definitionVersion ? { version: lead.definitionVersion } : { status: 'ACTIVE' } });
     const content = version?.content ?? (await this.definition(null));
-    const events = await this.db.getRepository(EngagementEventEntity).find({ where: { leadId: lead.id }, order: { occurredAt: 'ASC' } });
-    const result = scoreIntent(events.map((e) => ({ id: e.id, type: e.type as EngagementType, occurredAt: e.occurredAt.toISOString() })), content.scoring, now);
+    const rows = await this.db.getRepository(EngagementEventEntity).find({ where: { leadId: lead.id, quarantinedAt: IsNull() }, order: { occurredAt: 'ASC' } });
+    const events = rows.map((e) => ({ id: e.id, type: e.type as EngagementType, occurredAt: e.occurredAt.toISOString() })).filter((e) => !unreadableEventReason(e));
+    const result = scoreIntent(events, content.scoring, now);
     return { score: result.score, definitionVersion: version?.version ?? 1, breakdown: result.breakdown.map((b) => ({ ...b, occurredAt: new Date(b.occurredAt) })), capped: result.capped.map((c) => c.type) };
   }
 
@@ -123,6 +124,16 @@ export class LeadReadService {
     const qb = this.db.getRepository(NotificationEntity).createQueryBuilder('n').where('n.recipient_id = :id', { id: principal.userId });
     if (unreadOnly) qb.andWhere('n.read_at IS NULL');
     return qb.orderBy('n.created_at', 'DESC').limit(first).getMany();
+  }
+
+  /** Webhook deliveries that gave up, newest first (RevOps fixes the receiver or the URL). */
+  failedDeliveries(first: number): Promise<NotificationEntity[]> {
+    return this.db.getRepository(NotificationEntity).find({ where: { webhookStatus: 'FAILED' }, order: { createdAt: 'DESC' }, take: first });
+  }
+
+  /** The lead's events that no rule could read, with why. */
+  quarantinedEvents(leadId: string): Promise<EngagementEventEntity[]> {
+    return this.db.getRepository(EngagementEventEntity).find({ where: { leadId, quarantinedAt: Not(IsNull()) }, order: { quarantinedAt: 'ASC' } });
   }
 
   async markNotificationRead(principal: Principal, id: string): Promise<NotificationEntity> {

@@ -20,6 +20,8 @@ export function toLeadType(e: LeadEntity): LeadType {
     stage: e.stage,
     ownerId: e.ownerId ?? undefined,
     recycleCount: e.recycleCount,
+    optedOutAt: e.optedOutAt ?? undefined,
+    emailBouncedAt: e.emailBouncedAt ?? undefined,
     createdAt: e.createdAt,
   };
 }

@@ -22,7 +22,9 @@ import {
   IntentScoreType,
   LeadCommandPayload,
   LeadConnection,
+  NotificationDeliveryType,
   NotificationType,
+  QuarantinedEventType,
   OpportunityType,
   SlaClockType,
   TouchType,
@@ -90,7 +92,14 @@ export class LeadsResolver {
   @Roles(...HUMAN_ROLES)
   async myNotifications(@CurrentPrincipal() principal: Principal, @Args('unreadOnly', { defaultValue: false }) unreadOnly: boolean, @Args('first', { type: () => Int, defaultValue: 50 }) first: number): Promise<NotificationType[]> {
     const rows = await this.read.notifications(principal, unreadOnly, Math.min(Math.max(first, 1), 200));
-    return rows.map((n) => ({ ...n, leadId: n.leadId ?? undefined, readAt: n.readAt ?? undefined }));
+    return rows.map((n) => ({ ...n, leadId: n.leadId ?? undefined, readAt: n.readAt ?? undefined, webhookFailure: n.webhookFailure ?? undefined }));
+  }
+
+  @Query(() => [NotificationDeliveryType], { description: 'Webhook deliveries that gave up (a dead or refusing receiver), newest first. The in-app inbox entries stay.' })
+  @Roles('REVOPS', 'ADMIN')
+  async failedNotificationDeliveries(@Args('first', { type: () => Int, defaultValue: 50 }) first: number): Promise<NotificationDeliveryType[]> {
+    const rows = await this.read.failedDeliveries(Math.min(Math.max(first, 1), 200));
+    return rows.map((n) => ({ notificationId: n.id, recipientId: n.recipientId, kind: n.kind, leadId: n.leadId ?? undefined, createdAt: n.createdAt, attempts: n.webhookAttempts, failure: n.webhookFailure ?? undefined }));
   }
 
   @Mutation(() => NotificationType)
@@ -98,7 +107,7 @@ export class LeadsResolver {
   async markNotificationRead(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<NotificationType> {
     assertUuid('id', id);
     const n = await this.read.markNotificationRead(principal, id);
-    return { ...n, leadId: n.leadId ?? undefined, readAt: n.readAt ?? undefined };
+    return { ...n, leadId: n.leadId ?? undefined, readAt: n.readAt ?? undefined, webhookFailure: n.webhookFailure ?? undefined };
   }
 
   // ------------------------------------------------------------------ lead detail
@@ -131,6 +140,12 @@ export class LeadsResolver {
     if (!h) return null;
     const clocks = (await loaderFor(ctx, 'clocks', (ids: readonly string[]) => this.read.clocks(ids)).load(lead.id)).filter((c) => c.startedAt >= h.evaluatedAt);
     return toBrief(h, clocks);
+  }
+
+  @ResolveField(() => [QuarantinedEventType], { description: 'Stored events no rule could read (kept, left out of every evaluation), with why.' })
+  async quarantinedEvents(@Parent() lead: LeadType): Promise<QuarantinedEventType[]> {
+    const rows = await this.read.quarantinedEvents(lead.id);
+    return rows.map((e) => ({ eventId: e.id, type: e.type, quarantinedAt: e.quarantinedAt!, reason: e.quarantineReason ?? '' }));
   }
 
   @ResolveField(() => IntentScoreType, { description: 'The intent score with every point explained.' })

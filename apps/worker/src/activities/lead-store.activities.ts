@@ -15,7 +15,7 @@ import type {
   RecordTouchInput,
   RecordTransitionInput,
 } from '../../../../libs/contracts/src';
-import { BusinessCalendar, DEFAULT_STAGE_DEFINITION_V1, DomainRuleError, EngagementEvent, EngagementType, ENGAGEMENT_TYPES, evaluateHandoff, HandoffEvaluation, parseInstant } from '../../../../libs/domain/src';
+import { BusinessCalendar, DEFAULT_STAGE_DEFINITION_V1, DomainRuleError, EngagementEvent, EngagementType, evaluateHandoff, HandoffEvaluation, unreadableEventReason } from '../../../../libs/domain/src';
 import {
   AccountEntity,
   CadenceStepEntity,
@@ -77,7 +77,7 @@ export class LeadStoreActivities implements LeadActivities {
     const events: EngagementEvent[] = [];
     for (const e of rows) {
       const event = { id: e.id, type: e.type as EngagementType, occurredAt: e.occurredAt.toISOString(), content: e.contentTitle ?? e.url ?? undefined };
-      const reason = unreadable(event);
+      const reason = unreadableEventReason(event);
       if (reason) quarantined.push({ eventId: e.id, reason });
       else events.push(event);
     }
@@ -322,17 +322,6 @@ export class LeadStoreActivities implements LeadActivities {
     if (!managerId && user.teamId) managerId = (await this.db.getRepository(TeamEntity).findOneBy({ id: user.teamId }))?.managerId ?? null;
     return { id: user.id, managerId, calendar: user.calendar as unknown as BusinessCalendar };
   }
-}
-
-/** Why no rule can read this event, or null: an unknown type, an instant outside what the domain parses. */
-function unreadable(e: EngagementEvent): string | null {
-  if (!(ENGAGEMENT_TYPES as readonly string[]).includes(e.type)) return `unknown engagement type ${e.type}`;
-  try {
-    parseInstant(e.occurredAt, 'occurredAt');
-  } catch (err) {
-    return (err as Error).message;
-  }
-  return null;
 }
 
 /** The event a rule names (`events[i]...`), or -1 when the failure is not about one event. */

@@ -138,4 +138,25 @@ export class NotificationType {
   @Field(() => GraphQLISODateTime) createdAt: Date;
   @Field(() => GraphQLISODateTime, { nullable: true }) readAt?: Date;
   @Field({ description: 'Webhook delivery: NONE, PENDING, DELIVERED or FAILED.' }) webhookStatus: string;
+  @Field({ nullable: true, description: 'FAILED: why the delivery gave up (the receiver\'s status or error).' }) webhookFailure?: string;
+}
+
+/** A failed webhook delivery as RevOps sees it: who it was for, never the message's content. */
+@ObjectType('NotificationDelivery')
+export class NotificationDeliveryType {
+  @Field(() => ID) notificationId: string;
+  @Field(() => ID) recipientId: string;
+  @Field() kind: string;
+  @Field(() => ID, { nullable: true }) leadId?: string;
+  @Field(() => GraphQLISODateTime) createdAt: Date;
+  @Field(() => Int) attempts: number;
+  @Field({ nullable: true }) failure?: string;
+}
+
+@ObjectType('QuarantinedEvent')
+export class QuarantinedEventType {
+  @Field(() => ID) eventId: string;
+  @Field() type: string;
+  @Field(() => GraphQLISODateTime) quarantinedAt: Date;
+  @Field({ description: 'Why no rule could read it; the event is kept and left out of every evaluation.' }) reason: string;
 }

@@ -31,6 +31,8 @@ export class LeadType {
   @Field({ description: 'Current lifecycle stage (FIRST_TOUCH, ENGAGED, MQL, SAL, SQL, ...).' }) stage: string;
   @Field(() => ID, { nullable: true }) ownerId?: string;
   @Field(() => Int) recycleCount: number;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the person unsubscribed: no e-mail touches, in any stage.' }) optedOutAt?: Date;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When an e-mail to the person bounced: the address needs repair.' }) emailBouncedAt?: Date;
   @Field(() => GraphQLISODateTime) createdAt: Date;
 }
 
