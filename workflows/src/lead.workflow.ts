@@ -7,7 +7,6 @@ import {
   ParentClosePolicy,
   proxyLocalActivities,
   setHandler,
-  sleep,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
@@ -599,10 +598,6 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   settleClocks(ALL_KINDS, 'CANCELLED');
   await condition(idle);
   await Promise.all(background);
-  // The answers to the last commands are recorded before the run closes; commands that raced
-  // them are refused meanwhile by their validators (the outcome is set), not aborted with the run.
-  await sleep('1 second');
-  await condition(idle);
   const ended = outcome!;
   if (ended.kind === 'RECYCLE') {
     await continueAsNew<typeof leadWorkflow>({
