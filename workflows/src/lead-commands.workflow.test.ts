@@ -1,9 +1,10 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { acceptLeadUpdate, closeOpportunityUpdate, engagementSignal, qualifyLeadUpdate, rejectLeadUpdate } from '../../libs/contracts/src/lead-workflow';
 import { FakeLeadWorld } from '../../test/support/workflow/fake-lead-activities';
-import { actor, DAY, refusal, rep, useLeadHarness } from '../../test/support/workflow/lead-harness';
+import { actor, DAY, refusal, rep, runsOf, signalMany, useLeadHarness } from '../../test/support/workflow/lead-harness';
+import { LEAD_HISTORY_LIMIT } from './lead.workflow';
 
-// On a real dev server: how the server admits concurrent updates is the point here.
+// On a real dev server: how the server admits concurrent updates and a flood of signals is the point here.
 const { env: testEnv, withWorker, start, now, state, until } = useLeadHarness('dev');
 let env: TestWorkflowEnvironment;
 beforeEach(() => {
@@ -84,3 +85,25 @@ describe('lead workflow: concurrent commands take effect exactly once', () => {
   });
 });
 
+describe('lead workflow: bounded history', () => {
+  it(`20,000 engagement events on one nurtured lead: every run's history stays under ${LEAD_HISTORY_LIMIT + 1000} events and 1 MB`, async () => {
+    const world = new FakeLeadWorld();
+    world.reps = [rep('rep-a')];
+    await withWorker(world, async () => {
+      const h = await start(world);
+      const at = (await now()).toISOString();
+      await signalMany(h, 20_000, (i) => ({ eventId: `open-${i}`, type: 'EMAIL_OPEN', occurredAt: at }));
+      await h.signal(engagementSignal, world.addEvent('DEMO_REQUEST', await now()));
+      await until(h, (x) => x.stage === 'MQL' && x.ownerId === 'rep-a', 'MQL after 20,000 events');
+      const runs = await runsOf(env, h);
+      expect(runs.length).toBeGreaterThan(5);
+      for (const r of runs) {
+        expect(r.events).toBeLessThan(LEAD_HISTORY_LIMIT + 1000);
+        expect(r.bytes).toBeLessThan(1_000_000);
+      }
+      expect(world.stages().filter((x) => x === 'MQL')).toHaveLength(1);
+      await h.terminate();
+    });
+  }, 600_000);
+
+});

@@ -149,21 +149,23 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   let engagedBy: string | null = null; // the first event since the last evaluation (a wake by enrichment has none)
   const actionable: Actionable[] = [];
   const background: Promise<void>[] = [];
-  let busy = 0; // background work past its wait (writes in flight): a handover waits for it
 
-  // ---------------------------------------------------------------- one command at a time
+  // ---------------------------------------------------------------- one turn at a time
+  // Commands, clock deadlines, opt-outs and routing each take a turn: their activities never
+  // run side by side, so a replay resolves them in the order the live run did, and each
+  // checks the state it finds rather than the state it was admitted under.
   let tail: Promise<unknown> = Promise.resolve();
-  /** Run `work` after every command and system action accepted before it (a synchronous claim of the turn). */
+  let turns = 0;
+  /** Run `work` after every turn claimed before it (the claim is synchronous). */
   function serialized<T>(work: () => Promise<T>): Promise<T> {
-    const run = tail.then(work);
+    turns++;
+    const run = tail.then(work).finally(() => turns--);
     tail = run.catch(() => undefined);
     return run;
   }
-  let pendingTurns = 0;
   function command<A, R>(check: (a: A) => void, body: (a: A) => Promise<R>): (a: A) => Promise<R> {
-    return (a: A) => {
-      pendingTurns++;
-      return serialized(async () => {
+    return (a: A) =>
+      serialized(async () => {
         check(a); // the state may have changed while this command waited its turn
         try {
           return await body(a);
@@ -172,10 +174,9 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
           if (e instanceof DomainRuleError) refuse(ErrorCode.BAD_USER_INPUT, e.message, e.violations[0]?.field, e.code);
           throw e;
         }
-      }).finally(() => pendingTurns--);
-    };
+      });
   }
-  const idle = () => pendingTurns === 0 && busy === 0 && allHandlersFinished();
+  const idle = () => turns === 0 && allHandlersFinished();
   const result = (): LeadCommandResult => ({
     leadId,
     stage: s.stage,
@@ -199,18 +200,16 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     const { notificationId, webhook } = await outbox.notify({ dedupeKey: key(`n${next()}-${kind}`), recipientId, kind, leadId, payload: { leadId, ...payload } });
     if (!webhook) return;
     // Delivery is its own workflow, abandoned: a slow or dead receiver never holds up or fails the lead.
-    busy++;
-    background.push(
-      startChild('notificationDeliveryWorkflow', {
+    try {
+      await startChild('notificationDeliveryWorkflow', {
         workflowId: notificationDeliveryWorkflowId(notificationId),
         args: [{ notificationId }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         searchAttributes: { BatonKind: ['notification'] },
-      }).then(
-        () => undefined,
-        (e) => log.warn('notification delivery not started', { notificationId, error: (e as Error).message }),
-      ).finally(() => busy--),
-    );
+      });
+    } catch (e) {
+      log.warn('notification delivery not started', { notificationId, error: (e as Error).message });
+    }
   }
 
   async function projectNextDue(): Promise<void> {
@@ -220,30 +219,23 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
 
   // ---------------------------------------------------------------- SLA clocks
   /** A business-hours SLA clock: met when `settleClocks` marks it, else a permanent breach at its due instant. */
-  function startClock(kind: SlaKind, startedAt: Date, dueAt: Date): void {
+  async function startClock(kind: SlaKind, startedAt: Date, dueAt: Date): Promise<void> {
     const view: SlaClockView = { key: key(`clock${next()}-${kind}`), kind, ownerId: rep?.id ?? null, startedAt: startedAt.toISOString(), dueAt: dueAt.toISOString(), status: 'PENDING' };
     s.clocks.push(view);
+    await store.openClock({ stepKey: view.key, leadId, kind: view.kind, ownerId: view.ownerId, startedAt: view.startedAt, dueAt: view.dueAt });
     watchClock(view, rep);
   }
 
-  /** Open the clock (idempotent) and wait for it; also how a continued run picks up its pending clocks. */
+  /** Wait for the clock to settle or fall due, then record which, in its own turn (also how a continued run picks up its pending clocks). */
   function watchClock(view: SlaClockView, owner: AssignedRep | null): void {
-    busy++;
     background.push(
       (async () => {
-        try {
-          await store.openClock({ stepKey: view.key, leadId, kind: view.kind, ownerId: view.ownerId, startedAt: view.startedAt, dueAt: view.dueAt });
-          busy--;
-          const settled = await condition(() => view.status !== 'PENDING', Math.max(0, new Date(view.dueAt).getTime() - Date.now()));
-          busy++;
+        const settled = await condition(() => view.status !== 'PENDING', Math.max(0, new Date(view.dueAt).getTime() - Date.now()));
+        await serialized(async () => {
           if (settled) await store.closeClock({ stepKey: view.key, status: view.status as 'MET' | 'CANCELLED', at: view.metAt ?? nowIso() });
-          else await serialized(() => breach(view, owner));
+          else await breach(view, owner);
           await projectNextDue();
-        } catch (e) {
-          log.error('SLA clock could not be recorded', { clock: view.key, error: (e as Error).message });
-        } finally {
-          busy--;
-        }
+        }).catch((e) => log.error('SLA clock could not be recorded', { clock: view.key, error: (e as Error).message }));
       })(),
     );
   }
@@ -295,10 +287,10 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     // A reassignment (or a manager taking a lead out of the queue) is on the timeline with who and why.
     if (previous || actor.role !== 'SYSTEM') await transition(s.stage, actor, reason, { fromOwnerId: previous?.id ?? null, toOwnerId: newRep.id });
     const terms = definition!.content.sla;
-    if (s.stage === 'MQL') startClock('ACCEPT', at, slaDueAt('ACCEPT', terms, newRep.calendar, at));
+    if (s.stage === 'MQL') await startClock('ACCEPT', at, slaDueAt('ACCEPT', terms, newRep.calendar, at));
     if (s.touches.length === 0 && !(adopted && s.stage === 'OPPORTUNITY')) {
       const kind = firstTouchSlaKind({ hot: s.hot, demoRequest: s.demoRequest });
-      startClock(kind, at, slaDueAt(kind, terms, newRep.calendar, at));
+      await startClock(kind, at, slaDueAt(kind, terms, newRep.calendar, at));
     }
     if (!(adopted && s.stage !== 'MQL')) await notify(newRep.id, previous ? 'LEAD_REASSIGNED' : 'LEAD_ASSIGNED', { hot: s.hot, demoRequest: s.demoRequest, reason });
     await projectNextDue();
@@ -589,9 +581,19 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   if (resumed) {
     for (const c of s.clocks) watchClock(c, rep?.id === c.ownerId ? rep : null);
   } else if (input.adopted) {
-    await adopt(input.adopted);
+    const a = input.adopted;
+    await serialized(() => adopt(a));
+    if (a.stage === 'SAL' && s.cadence.length === 0) {
+      // Rerouted (or queued until a manager assigns it): the cadence follows the new owner's calendar.
+      await condition(() => s.ownerId !== null || outcome !== null);
+      await serialized(async () => {
+        if (!rep || outcome) return;
+        await adoptCadence(a, rep);
+        await projectNextDue();
+      });
+    }
   } else if (await nurtureUntilMql()) {
-    await route([], 'Routed');
+    await serialized(() => route([], 'Routed'));
   }
   await inSales();
 
@@ -712,14 +714,6 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
       await assign(owner, new Date(a.routedAt), 'Adopted from the historical import', SYSTEM_ACTOR, true);
     } else {
       await route([], 'Adopted from the historical import: the imported owner is not an active rep');
-    }
-    if (a.stage === 'SAL' && s.cadence.length === 0) {
-      // Rerouted (or queued until a manager assigns it): the cadence follows the new owner's calendar.
-      await condition(() => s.ownerId !== null || outcome !== null);
-      if (rep && !outcome) {
-        await adoptCadence(a, rep);
-        await projectNextDue();
-      }
     }
   }
 

@@ -1,7 +1,7 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowHandleWithFirstExecutionRunId, WorkflowUpdateFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { LeadWorkflowInput, leadStateQuery, LeadWorkflowState } from '../../../libs/contracts/src/lead-workflow';
+import { engagementSignal, LeadWorkflowInput, leadStateQuery, LeadWorkflowState } from '../../../libs/contracts/src/lead-workflow';
 import { Actor } from '../../../libs/contracts/src/roles';
 import { leadWorkflow } from '../../../workflows/src/lead.workflow';
 import { FakeLeadWorld, officeHours } from './fake-lead-activities';
@@ -12,6 +12,7 @@ export const DAY = 24 * HOUR;
 export const BERLIN = 'Europe/Berlin';
 
 type StateHandle = { query: (q: typeof leadStateQuery) => Promise<LeadWorkflowState> };
+export type LeadHandle = WorkflowHandleWithFirstExecutionRunId<typeof leadWorkflow>;
 
 /**
  * What every lead workflow test file needs: a fresh time-skipping server per test, a worker
@@ -71,3 +72,44 @@ export async function refusal(p: Promise<unknown>): Promise<{ type?: string; mes
   }
   throw new Error('expected the update to be refused');
 }
+
+/** Every run of the lead's workflow, first to latest: its history's length and size in bytes. */
+export async function runsOf(env: TestWorkflowEnvironment, h: LeadHandle): Promise<{ events: number; bytes: number }[]> {
+  const runs: { events: number; bytes: number }[] = [];
+  let runId: string | undefined = h.firstExecutionRunId;
+  while (runId) {
+    const history: { events?: { workflowExecutionContinuedAsNewEventAttributes?: { newExecutionRunId?: string | null } | null }[] | null } = await env.client.workflow.getHandle(h.workflowId, runId).fetchHistory();
+    const events = history.events ?? [];
+    runs.push({ events: events.length, bytes: Buffer.byteLength(JSON.stringify(history)) });
+    runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+  }
+  return runs;
+}
+
+/** Until the workflow has taken every signal sent so far: its latest run's history stops growing. */
+export async function settled(h: LeadHandle): Promise<void> {
+  let last = '';
+  let stable = 0;
+  for (let i = 0; i < 1200 && stable < 3; i++) {
+    const d = await h.describe();
+    const now = `${d.runId}/${d.historyLength}`;
+    stable = now === last ? stable + 1 : 0;
+    last = now;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  if (stable < 3) throw new Error('the workflow never settled');
+}
+
+/**
+ * Send `n` signals in bursts of `burst` (`inFlight` at a time), letting the workflow take each
+ * burst: a lead's events arrive over months, not in one unbroken stream, and a run cannot hand
+ * over while signals keep arriving faster than a workflow task completes.
+ */
+export async function signalMany(h: LeadHandle, n: number, make: (i: number) => { eventId: string; type: string; occurredAt: string }, burst = 100, inFlight = 5): Promise<void> {
+  for (let i = 0; i < n; i += inFlight) {
+    await Promise.all(Array.from({ length: Math.min(inFlight, n - i) }, (_, j) => h.signal(engagementSignal, make(i + j))));
+    if ((i + inFlight) % burst === 0) await settled(h);
+  }
+  await settled(h);
+}
+
