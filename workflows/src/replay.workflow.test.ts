@@ -9,7 +9,6 @@ import { bundleWorkflowCode, Worker, WorkflowBundleWithSourceMap } from '@tempor
 // children, their order) fails here with the SDK's nondeterminism error, before a deployment
 // would strand the runs in flight. Policy and how to ship such a change: docs/versioning.md.
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { historyFromJson } = require('../../scripts/lib/history-json.cjs') as { historyFromJson: (parsed: unknown) => History };
 
 const ROOT = join(__dirname, '../..');
