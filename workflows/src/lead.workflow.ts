@@ -7,6 +7,7 @@ import {
   ParentClosePolicy,
   proxyLocalActivities,
   setHandler,
+  sleep,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
@@ -600,6 +601,9 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   settleClocks(ALL_KINDS, 'CANCELLED');
   await condition(idle);
   await Promise.all(background);
+  // Close the run in a workflow task of its own: Temporal aborts the updates of a task that
+  // also closes the run, so the command that ended the cycle would answer with an error.
+  await sleep(1);
   const ended = outcome!;
   if (ended.kind === 'RECYCLE') {
     await continueAsNew<typeof leadWorkflow>({
@@ -624,6 +628,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
         await serialized(() => react(type));
         continue;
       }
+      await sleep(1); // the answers of this task's commands are recorded before the hand-over (see the end of the lifecycle)
+      if (!idle() || actionable.length > 0) continue;
       await continueAsNew<typeof leadWorkflow>({
         leadId,
         capturedAt: input.capturedAt,
