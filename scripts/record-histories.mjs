@@ -257,7 +257,7 @@ async function verify(written) {
     }
   }
   if (!broken.length) return log('every recorded history replays against dist/workflow-bundle.js');
-  // Written anyway: the replay test fails on them until the workflow is fixed (or lists them as known, with the reason).
+  // Written anyway: the replay test fails on them until the workflow is fixed.
   log(`WARNING: ${broken.length} recorded histories do not replay against the code that recorded them (nondeterministic workflow code):`);
   for (const b of broken) process.stdout.write(`  ${b}\n`);
 }
