@@ -4,6 +4,7 @@ import type { DailyKpiSnapshotResult, KpiSnapshotActivities } from '../../libs/c
 
 const { takeDailyKpiSnapshots } = proxyActivities<KpiSnapshotActivities>({
   startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '2 minutes',
   // Bounded in time as well as attempts; a missing row or bad input is not retried.
   scheduleToCloseTimeout: '2 hours',
   retry: { initialInterval: '10 seconds', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE_ACTIVITY_ERRORS },

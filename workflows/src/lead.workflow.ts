@@ -29,7 +29,7 @@ import {
   TouchChannel,
   touchLoggingClock,
 } from '../../libs/domain/src';
-import { ErrorCode } from '../../libs/contracts/src/errors';
+import { ErrorCode, NON_RETRYABLE_ACTIVITY_ERRORS } from '../../libs/contracts/src/errors';
 import type { AssignedRep, LeadActivities, NotificationActivities, NotifyInput, PinnedDefinition, RoutingActivities } from '../../libs/contracts/src/lead-activities';
 import {
   acceptLeadUpdate,
@@ -57,7 +57,7 @@ import {
   SlaClockView,
 } from '../../libs/contracts/src/lead-workflow';
 import { Actor, SYSTEM_ACTOR } from '../../libs/contracts/src/roles';
-import { DETERMINISTIC_ERROR_TYPES, notificationDeliveryWorkflowId } from '../../libs/contracts/src/task-queues';
+import { notificationDeliveryWorkflowId } from '../../libs/contracts/src/task-queues';
 
 // Database writes are short and idempotent: local activities run them in the worker without a
 // server round trip each, which keeps event -> assignment well under a second. Retries are
@@ -66,7 +66,7 @@ const local = {
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '1 hour',
   localRetryThreshold: '10 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumInterval: '1 minute', nonRetryableErrorTypes: DETERMINISTIC_ERROR_TYPES },
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE_ACTIVITY_ERRORS },
 } as const;
 const store = proxyLocalActivities<LeadActivities>(local);
 const routing = proxyLocalActivities<RoutingActivities>(local);

@@ -1,14 +1,14 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { NotificationActivities } from '../../libs/contracts/src/lead-activities';
-import { DETERMINISTIC_ERROR_TYPES } from '../../libs/contracts/src/task-queues';
+import { NON_RETRYABLE_ACTIVITY_ERRORS } from '../../libs/contracts/src/errors';
 
 // A receiver that is down gets a day of retries with backoff; one that refuses (4xx) is not retried.
 const delivery = proxyActivities<NotificationActivities>({
   startToCloseTimeout: '15 seconds',
   scheduleToCloseTimeout: '24 hours',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: DETERMINISTIC_ERROR_TYPES },
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: NON_RETRYABLE_ACTIVITY_ERRORS },
 });
-const record = proxyActivities<NotificationActivities>({ startToCloseTimeout: '30 seconds', scheduleToCloseTimeout: '1 hour', retry: { maximumInterval: '1 minute', nonRetryableErrorTypes: DETERMINISTIC_ERROR_TYPES } });
+const record = proxyActivities<NotificationActivities>({ startToCloseTimeout: '30 seconds', scheduleToCloseTimeout: '1 hour', retry: { maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE_ACTIVITY_ERRORS } });
 
 /**
  * Deliver one notification to its recipient's webhook. Started by the lead workflow as an

@@ -34,4 +34,11 @@ export interface FieldViolation {
  * `ApplicationFailure.nonRetryable(message, ErrorCode.NOT_FOUND)` for a missing row;
  * `EntityNotFoundError` is TypeORM's `findOneByOrFail` error, should one escape unmapped.
  */
-export const NON_RETRYABLE_ACTIVITY_ERRORS: string[] = [ErrorCode.NOT_FOUND, ErrorCode.BAD_USER_INPUT, 'EntityNotFoundError'];
+export const NON_RETRYABLE_ACTIVITY_ERRORS: string[] = [
+  ErrorCode.NOT_FOUND,
+  ErrorCode.BAD_USER_INPUT,
+  'EntityNotFoundError',
+  // A domain rule the stored data breaks, and a webhook receiver that refused (4xx): the same answer every time.
+  'DomainRuleError',
+  'WEBHOOK_REFUSED',
+];

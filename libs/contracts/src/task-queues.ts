@@ -18,8 +18,3 @@ export const SEARCH_ATTRIBUTES = {
 /** One webhook delivery of one notification: its own workflow, so a dead receiver never touches the lead. */
 export const notificationDeliveryWorkflowId = (notificationId: string): string => `notification:${notificationId}`;
 
-/**
- * Error types (the `name` of what an activity throws) that no retry can fix: a missing row, a
- * rule the data breaks. Activities that hit them fail at once instead of retrying for an hour.
- */
-export const DETERMINISTIC_ERROR_TYPES = ['EntityNotFoundError', 'DomainRuleError', 'NOT_FOUND', 'BAD_USER_INPUT', 'WEBHOOK_REFUSED'];

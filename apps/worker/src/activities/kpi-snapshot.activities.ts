@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { Context } from '@temporalio/activity';
 import { DataSource } from 'typeorm';
 import type { DailyKpiSnapshotResult, KpiSnapshotActivities } from '../../../../libs/contracts/src';
 import { addLocalDays, localDateOf } from '../../../../libs/domain/src';
@@ -21,6 +22,7 @@ export class KpiSnapshotActivitiesImpl implements KpiSnapshotActivities {
     const day = addLocalDays(localDateOf(new Date(at), timeZone), -1);
     const asOf = new Date(at);
     const daily = await takeKpiSnapshot(this.db, { period: { from: day, to: day }, asOf, trigger: 'DAILY', takenBy: 'schedule', dedupeKey: `daily/${timeZone}/${day}/1d` });
+    Context.current().heartbeat({ day, done: '1d' }); // long on a large history: the server knows it is alive
     const trailing = await takeKpiSnapshot(this.db, {
       period: { from: addLocalDays(day, -(TRAILING_DAYS - 1)), to: day },
       asOf,
