@@ -85,6 +85,20 @@ describe('a handoff that cannot be dropped', () => {
     expect(await sql("SELECT 1 FROM stage_transition WHERE lead_id = $1 AND to_stage = 'SAL'", [leadId])).toHaveLength(1);
   });
 
+  it('a retry of a command that recycled the lead (its run has ended) answers with the first result, not a refusal', async () => {
+    const { leadId, ownerToken } = await routedLead(integration, 'retry-recycle');
+    const requestId = `req-${unique()}`;
+    const first = await gqlOk(REJECT, { i: { leadId, code: 'NO_ACTIVE_PRIORITY', requestId } }, ownerToken);
+    expect(first.rejectLead.stage).toBe('RECYCLED');
+    await eventually(async () => ((await sql('SELECT recycle_count FROM lead WHERE id = $1', [leadId]))[0].recycle_count === 1 ? true : undefined), 20_000, 'the recycle');
+    const again = await gql(REJECT, { i: { leadId, code: 'NO_ACTIVE_PRIORITY', requestId } }, ownerToken);
+    expect(again.errors).toBeUndefined();
+    expect(again.data!.rejectLead.stage).toBe('RECYCLED');
+    expect(await sql("SELECT 1 FROM stage_transition WHERE lead_id = $1 AND to_stage = 'REJECTED'", [leadId])).toHaveLength(1);
+    const other = await gql(REJECT, { i: { leadId, code: 'NO_ACTIVE_PRIORITY', requestId: `req-${unique()}` } }, ownerToken);
+    expect(other.errors?.[0].extensions?.code).toBe('INVALID_TRANSITION');
+  });
+
   it('an unsubscribe while the lead waits in MQL disqualifies it OPTED_OUT and tells the owner; it can no longer be accepted', async () => {
     const { leadId, email, owner, ownerToken } = await routedLead(integration, 'optout-mql');
     const { recordEngagement } = await record(integration, email, 'UNSUBSCRIBE');

@@ -12,7 +12,7 @@ import { FakeLeadWorld } from '../../test/support/workflow/fake-lead-activities'
 import { actor, DAY, refusal, rep, runsOf, signalMany, useLeadHarness } from '../../test/support/workflow/lead-harness';
 import { LEAD_HISTORY_LIMIT } from './lead.workflow';
 
-const { env: testEnv, withWorker, start, now, state, until } = useLeadHarness();
+const { env: testEnv, withWorker, start, now, state, until, pause } = useLeadHarness();
 let env: TestWorkflowEnvironment;
 beforeEach(() => {
   env = testEnv();
@@ -137,7 +137,7 @@ describe('lead workflow: bounded history', () => {
       const before = await state(h);
       const firstTouch = before.clocks.find((c) => c.kind.startsWith('FIRST_TOUCH'))!;
       const at = (await now()).toISOString();
-      await signalMany(h, 2_200, (i) => ({ eventId: `reply-${i}`, type: 'EMAIL_REPLY', occurredAt: at }));
+      await signalMany(h, pause, 2_200, (i) => ({ eventId: `reply-${i}`, type: 'EMAIL_REPLY', occurredAt: at }));
       expect((await runsOf(env, h)).length).toBeGreaterThan(1);
       const after = await state(h);
       expect([after.stage, after.ownerId, after.cadence.length, after.cadenceExit]).toEqual(['SAL', 'rep-a', 8, 'CONNECTED']);

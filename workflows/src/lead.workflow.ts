@@ -164,16 +164,20 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     tail = run.catch(() => undefined);
     return run;
   }
-  function command<A, R>(check: (a: A) => void, body: (a: A) => Promise<R>): (a: A) => Promise<R> {
+  let requestId: string | undefined; // of the command whose turn it is: its transitions carry it
+  function command<A extends LeadCommand, R>(check: (a: A) => void, body: (a: A) => Promise<R>): (a: A) => Promise<R> {
     return (a: A) =>
       serialized(async () => {
         check(a); // the state may have changed while this command waited its turn
+        requestId = a.requestId;
         try {
           return await body(a);
         } catch (e) {
           // A rule the command breaks refuses the command; it never fails the lead's workflow task.
           if (e instanceof DomainRuleError) refuse(ErrorCode.BAD_USER_INPUT, e.message, e.violations[0]?.field, e.code);
           throw e;
+        } finally {
+          requestId = undefined;
         }
       });
   }
@@ -194,7 +198,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     const from = s.stage;
     s.stage = to;
     upsertSearchAttributes({ BatonStage: [to] });
-    await store.recordTransition({ leadId, stepKey: key(`t${next()}-${to}`), fromStage: from, toStage: to, occurredAt: nowIso(), actor, reason, definitionVersion: s.definitionVersion, details: details ?? null });
+    const recorded = requestId ? { ...details, requestId } : details;
+    await store.recordTransition({ leadId, stepKey: key(`t${next()}-${to}`), fromStage: from, toStage: to, occurredAt: nowIso(), actor, reason, definitionVersion: s.definitionVersion, details: recorded ?? null });
   }
 
   async function notify(recipientId: string, kind: NotifyInput['kind'], payload: Record<string, unknown>): Promise<void> {

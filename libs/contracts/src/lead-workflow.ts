@@ -147,6 +147,8 @@ export const leadStateQuery = defineQuery<LeadWorkflowState>('leadState');
 /** Every command carries who asks, so the workflow checks ownership itself. */
 export interface LeadCommand {
   actor: Actor;
+  /** The caller's request id, recorded on the transitions the command makes: a retry that reaches a later run is recognised by it. */
+  requestId?: string;
 }
 
 /** The update id of a command: a retried request (same request id) returns the first result instead of acting twice. */

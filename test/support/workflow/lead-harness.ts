@@ -40,6 +40,8 @@ export function useLeadHarness(server: 'time-skipping' | 'dev' = 'time-skipping'
 
   const now = async () => new Date(await env().currentTimeMs());
   const state = (h: StateHandle) => h.query(leadStateQuery);
+  /** Let `ms` pass: skipped test time on the time-skipping server (whose clock stands still between skips), real time on the dev server. */
+  const pause = (ms: number): Promise<void> => (server === 'dev' ? new Promise((r) => setTimeout(r, ms)) : env().sleep(ms));
 
   /**
    * Wait until the workflow's state satisfies `pred`. Each query gets 2 s: the time-skipping
@@ -50,12 +52,12 @@ export function useLeadHarness(server: 'time-skipping' | 'dev' = 'time-skipping'
     for (let i = 0; i < 200; i++) {
       const s = await ask();
       if (s && pred(s)) return s;
-      await new Promise((r) => setTimeout(r, 25));
+      await pause(25);
     }
     throw new Error(`workflow never reached: ${what}; stage ${(await ask())?.stage}`);
   }
 
-  return { env, withWorker, start, now, state, until };
+  return { env, withWorker, start, now, state, until, pause };
 }
 
 export const rep = (id: string, holidays: string[] = []) => ({ id, managerId: 'manager-1', calendar: officeHours(BERLIN, holidays) });
@@ -86,8 +88,10 @@ export async function runsOf(env: TestWorkflowEnvironment, h: LeadHandle): Promi
   return runs;
 }
 
+type Pause = (ms: number) => Promise<void>;
+
 /** Until the workflow has taken every signal sent so far: its latest run's history stops growing. */
-export async function settled(h: LeadHandle): Promise<void> {
+export async function settled(h: LeadHandle, pause: Pause): Promise<void> {
   let last = '';
   let stable = 0;
   for (let i = 0; i < 1200 && stable < 3; i++) {
@@ -95,7 +99,7 @@ export async function settled(h: LeadHandle): Promise<void> {
     const now = `${d.runId}/${d.historyLength}`;
     stable = now === last ? stable + 1 : 0;
     last = now;
-    await new Promise((r) => setTimeout(r, 50));
+    await pause(50);
   }
   if (stable < 3) throw new Error('the workflow never settled');
 }
@@ -105,11 +109,11 @@ export async function settled(h: LeadHandle): Promise<void> {
  * burst: a lead's events arrive over months, not in one unbroken stream, and a run cannot hand
  * over while signals keep arriving faster than a workflow task completes.
  */
-export async function signalMany(h: LeadHandle, n: number, make: (i: number) => { eventId: string; type: string; occurredAt: string }, burst = 100, inFlight = 5): Promise<void> {
+export async function signalMany(h: LeadHandle, pause: Pause, n: number, make: (i: number) => { eventId: string; type: string; occurredAt: string }, burst = 100, inFlight = 5): Promise<void> {
   for (let i = 0; i < n; i += inFlight) {
     await Promise.all(Array.from({ length: Math.min(inFlight, n - i) }, (_, j) => h.signal(engagementSignal, make(i + j))));
-    if ((i + inFlight) % burst === 0) await settled(h);
+    if ((i + inFlight) % burst === 0) await settled(h, pause);
   }
-  await settled(h);
+  await settled(h, pause);
 }
 

@@ -56,12 +56,39 @@ export class LeadCommandsService {
     try {
       return await this.inTurn(lead.id, () =>
         handle.executeUpdate(update as typeof acceptLeadUpdate, {
-          args: [{ ...command, actor: { id: principal.userId, role: principal.role } }] as never,
+          args: [{ ...command, requestId, actor: { id: principal.userId, role: principal.role } }] as never,
           ...(requestId ? { updateId: leadCommandUpdateId(update.name, principal.userId, requestId) } : {}),
         }),
       );
     } catch (e) {
+      const done = requestId ? await this.alreadyDone(lead.id, principal, update.name, requestId, command) : null;
+      if (done) return done;
       throw toGraphQLError(e);
     }
+  }
+
+  /**
+   * A retried request whose first attempt took effect in a run that has since ended (a
+   * recycle, a close): Temporal's update ids do not reach across runs, the record does. The
+   * answer is the lead as it stands now.
+   */
+  private async alreadyDone(leadId: string, principal: Principal, command: string, requestId: string, args: Record<string, unknown>): Promise<LeadCommandResult | null> {
+    const [hit] =
+      command === logTouchUpdate.name
+        ? await this.db.query('SELECT 1 FROM touch WHERE lead_id = $1 AND rep_id = $2 AND right(step_key, length($3)) = $3', [leadId, principal.userId, `/touch-${String(args.touchId)}`])
+        : await this.db.query("SELECT 1 FROM stage_transition WHERE lead_id = $1 AND actor_id = $2 AND details->>'requestId' = $3 LIMIT 1", [leadId, principal.userId, requestId]);
+    if (!hit) return null;
+    const lead = await this.db.getRepository(LeadEntity).findOneByOrFail({ id: leadId });
+    const [opportunity] = await this.db.query('SELECT id FROM opportunity WHERE lead_id = $1 ORDER BY created_at DESC LIMIT 1', [leadId]);
+    return {
+      leadId,
+      stage: lead.stage,
+      ownerId: lead.ownerId,
+      cycle: lead.recycleCount,
+      recycleCount: lead.recycleCount,
+      reengageAfter: lead.reengageAt?.toISOString() ?? null,
+      cadenceExit: null,
+      opportunityId: opportunity?.id ?? null,
+    };
   }
 }
