@@ -144,6 +144,24 @@ describe('a handoff that cannot be dropped', () => {
     });
   });
 
+  it('a delivery Temporal acknowledged but the lead never saw (a lost signal) is delivered again', async () => {
+    const email = `lost-signal.${unique()}@fitting.example`;
+    const { recordEngagement } = await record(integration, email, 'SITE_VISIT');
+    const leadId = recordEngagement.leadId as string;
+    await eventually(async () => ((await sql('SELECT stage FROM lead WHERE id = $1', [leadId]))[0].stage === 'ENGAGED' ? true : undefined), 20_000, 'ENGAGED');
+    // A demo request stored and marked delivered a minute ago, whose signal never reached the workflow.
+    const [event] = await sql(
+      `INSERT INTO engagement_event (idempotency_key, lead_id, type, occurred_at, received_at, utm, via) VALUES ($1, $2, 'DEMO_REQUEST', now() - interval '1 minute', now() - interval '1 minute', '{}', 'GRAPHQL') RETURNING id`,
+      [`lost-${unique()}`, leadId],
+    );
+    await sql(`INSERT INTO ingest_outbox (lead_id, kind, event_id, status, attempts, delivered_at, created_at) VALUES ($1, 'ENGAGEMENT', $2, 'DELIVERED', 1, now() - interval '1 minute', now() - interval '1 minute')`, [leadId, event.id]);
+    await eventually(async () => {
+      const [row] = await sql('SELECT stage, owner_id FROM lead WHERE id = $1', [leadId]);
+      return row.stage === 'MQL' && row.owner_id ? true : undefined;
+    }, 60_000, 'the lost demo request handed off');
+    expect((await sql('SELECT evaluated_at FROM engagement_event WHERE id = $1', [event.id]))[0].evaluated_at).not.toBeNull();
+  });
+
   it('a stored event no rule can read is quarantined with its reason; the lead still qualifies and its score is served', async () => {
     const email = `quarantine.${unique()}@fitting.example`;
     const { recordEngagement } = await record(integration, email, 'SITE_VISIT');

@@ -5,6 +5,9 @@ import { OutboxService } from './outbox.service';
 export const RELAY_POLL_MS = 500;
 /** Leads handled per pass (bounded work; a full pass is followed by another at once). */
 export const RELAY_LEADS_PER_PASS = 20;
+/** How often, and after how long, delivered events that no evaluation took into account are queued again. */
+export const REDELIVERY_SWEEP_MS = 10_000;
+export const REDELIVER_AFTER_MS = 30_000;
 
 /**
  * Delivers what ingest could not deliver right away (Temporal down or slow): polls the
@@ -18,6 +21,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
+  private nextSweep = 0;
 
   constructor(private readonly outbox: OutboxService) {}
 
@@ -51,6 +55,10 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   async pass(): Promise<boolean> {
     const wait = this.outbox.probeAt - Date.now();
     if (wait > 0) return false;
+    if (Date.now() >= this.nextSweep) {
+      this.nextSweep = Date.now() + REDELIVERY_SWEEP_MS;
+      await this.outbox.requeueUnevaluated(REDELIVER_AFTER_MS, RELAY_LEADS_PER_PASS * 5);
+    }
     const leads = await this.outbox.dueLeads(RELAY_LEADS_PER_PASS);
     for (const leadId of leads) {
       if (this.stopped) return false;

@@ -4,7 +4,7 @@ import { Client, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@tempor
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { engagementSignal, LEAD_TASK_QUEUE, LeadWorkflowInput } from '../../../../libs/contracts/src';
-import { CLOSED_LEAD_STAGES, engagementWakesLead } from '../../../../libs/domain/src';
+import { CLOSED_LEAD_STAGES, engagementWakesLead, NURTURE_STAGES } from '../../../../libs/domain/src';
 import { IngestOutboxEntity, OutboxKind, OutboxStatus } from '../../../../libs/persistence/src';
 
 /** What an ingest answer says about the lead's workflow: told, to be told by the relay, or not to be told. */
@@ -137,6 +137,32 @@ export class OutboxService {
   }
 
   /** Pending rows and the age of the oldest (for /health): counts only. */
+  /**
+   * Deliveries that reached Temporal but never reached the lead: an event of a nurtured lead
+   * that no evaluation took into account a while after its delivery (a dev server killed
+   * before it persisted the signal, a signal to a run that was closing). Its row is queued
+   * again; the lead evaluates its stored events, so a second delivery changes nothing else.
+   */
+  async requeueUnevaluated(olderThanMs: number, limit: number): Promise<number> {
+    const rows = await this.db.query(
+      `UPDATE ingest_outbox SET status = 'PENDING', next_attempt_at = now(), delivered_at = NULL
+        WHERE id IN (
+          SELECT o.id FROM ingest_outbox o
+            JOIN engagement_event e ON e.id = o.event_id
+            JOIN lead l ON l.id = o.lead_id
+           WHERE o.status = 'DELIVERED' AND o.kind = 'ENGAGEMENT'
+             AND e.evaluated_at IS NULL AND e.quarantined_at IS NULL
+             AND o.delivered_at < now() - ($1 * interval '1 millisecond') AND o.delivered_at > now() - interval '1 day'
+             AND l.stage = ANY($2::text[])
+           ORDER BY o.id LIMIT $3)
+        RETURNING id`,
+      [olderThanMs, [...NURTURE_STAGES], limit],
+    );
+    const count = (Array.isArray(rows[0]) ? rows[0] : rows).length;
+    if (count) this.logger.warn(`${count} delivered events were never evaluated; delivering them again`);
+    return count;
+  }
+
   async stats(): Promise<{ pending: number; oldestPendingAgeMs: number | null; retrying: number }> {
     const [r] = await this.db.query(
       `SELECT count(*)::int AS pending, count(*) FILTER (WHERE attempts > 0)::int AS retrying,

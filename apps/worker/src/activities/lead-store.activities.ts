@@ -104,6 +104,8 @@ export class LeadStoreActivities implements LeadActivities {
       }
     }
     for (const q of quarantined) await this.db.getRepository(EngagementEventEntity).update({ id: q.eventId }, { quarantinedAt: new Date(), quarantineReason: q.reason });
+    const seen = rows.filter((e) => !e.evaluatedAt).map((e) => e.id);
+    if (seen.length) await this.db.getRepository(EngagementEventEntity).update({ id: In(seen) }, { evaluatedAt: new Date() });
     await this.projectLead({ leadId: input.leadId, patch: { intentScore: evaluation.score.score, hot: evaluation.hot } });
     const store = evaluation.outcome !== 'ENGAGED' && !(evaluation.outcome === 'INCOMPLETE' && input.stage === 'INCOMPLETE');
     if (store) await this.recordHandoff(input, evaluation, definition.version);

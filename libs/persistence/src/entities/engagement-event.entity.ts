@@ -19,4 +19,6 @@ export class EngagementEventEntity {
   /** Set aside by the handoff evaluation: no rule can read it (kept, never evaluated). */
   @Column({ type: 'timestamptz', name: 'quarantined_at', nullable: true }) quarantinedAt: Date | null;
   @Column({ type: 'text', name: 'quarantine_reason', nullable: true }) quarantineReason: string | null;
+  /** When a handoff evaluation first took it into account (null: not yet). */
+  @Column({ type: 'timestamptz', name: 'evaluated_at', nullable: true }) evaluatedAt: Date | null;
 }
