@@ -5,7 +5,10 @@
 // has settled, the database and the workflows are checked for lost and duplicated effects.
 // Prints one figure per column; it does not pass or fail.
 //   npm run build && node bench/chaos.mjs [--leads 500] [--seed 1] [--duration-limit 1800]
-//     [--concurrency 20] [--drivers 40] [--kill-every 5-12] [--verbose]
+//     [--concurrency 20] [--drivers 40] [--kill-every 5-15] [--min-uptime 60] [--call-limit 300] [--verbose]
+// One fault at a time: a kill happens only while all three children are up, and a child is
+// killed again only once it has been back for --min-uptime seconds (60 s is also when the
+// supervisor's backoff starts over, so every restart waits the initial 1 s).
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,10 +27,12 @@ const SEED = Number(arg('seed', 1));
 const DURATION_LIMIT_S = Number(arg('duration-limit', 1800)); // global deadline for the drive phase
 const IN_FLIGHT = Number(arg('concurrency', 20)); // HTTP requests in flight, at most
 const DRIVERS = Number(arg('drivers', 40)); // leads being driven at once
-const [KILL_MIN_S, KILL_MAX_S] = String(arg('kill-every', '5-12')).split('-').map(Number);
+const [KILL_MIN_S, KILL_MAX_S] = String(arg('kill-every', '5-15')).split('-').map(Number);
 const VERBOSE = argv.includes('--verbose');
 const KEEP = argv.includes('--keep');
 const SETTLE_LIMIT_MS = 240_000;
+const CALL_LIMIT_MS = Number(arg('call-limit', 300)) * 1000; // retries of one call stop after this (then: "gave up")
+const MIN_UPTIME_MS = Number(arg('min-uptime', 60)) * 1000; // a child is killed again only after this long up
 
 // ---------------------------------------------------------------- seeded randomness
 function mulberry32(a) {
@@ -105,7 +110,8 @@ const RETRYABLE_CODES = new Set(['UNAVAILABLE', 'INTERNAL_SERVER_ERROR']);
  * definite answer: `{ ok: true, data, ambiguous }` or `{ ok: false, code, message, ambiguous }`.
  * `ambiguous` says an earlier attempt may have reached the server without an answer.
  */
-async function call(what, query, variables, token, { maxAttempts = 60 } = {}) {
+async function call(what, query, variables, token, { maxMs = CALL_LIMIT_MS } = {}) {
+  const giveUpAt = Math.min(deadline, Date.now() + maxMs);
   let ambiguous = false;
   let delay = 200;
   for (let attempt = 1; ; attempt++) {
@@ -139,7 +145,7 @@ async function call(what, query, variables, token, { maxAttempts = 60 } = {}) {
       why = e.name === 'TimeoutError' ? 'timeout' : e.cause?.code ?? e.name;
       ambiguous = true; // the request may have been processed
     }
-    if (attempt >= maxAttempts || Date.now() > deadline) {
+    if (Date.now() > giveUpAt) {
       stats.gaveUp++;
       if (VERBOSE) log(`gave up on ${what} after ${attempt} attempts (${why})`);
       return { ok: false, code: 'GAVE_UP', message: why, ambiguous: true, gaveUp: true, attempts: attempt };
@@ -263,17 +269,25 @@ async function statusPid(name) {
 }
 async function chaos() {
   const lastKilledPid = {};
+  const upSince = Object.fromEntries(CHILDREN.map((c) => [c, 0]));
+  const lastPid = Object.fromEntries(CHILDREN.map((c) => [c, stack[c]?.pid]));
+  const watch = setInterval(() => {
+    for (const c of CHILDREN) {
+      const pid = stack[c]?.state === 'up' ? stack[c].pid : null;
+      if (pid !== lastPid[c]) upSince[c] = Date.now();
+      lastPid[c] = pid;
+    }
+  }, 200);
   while (chaosOn) {
     await sleep((KILL_MIN_S + chaosRnd() * (KILL_MAX_S - KILL_MIN_S)) * 1000);
     if (!chaosOn) break;
-    // The child killed least so far, ties broken at random; only one that is back up.
-    const candidates = CHILDREN.filter((c) => {
-      const h = stack[c];
-      return h?.state === 'up' && h.pid && h.pid !== lastKilledPid[c];
-    });
+    // One fault at a time: only while every child is up (and not the incarnation killed last).
+    if (!CHILDREN.every((c) => stack[c]?.state === 'up' && stack[c].pid && stack[c].pid !== lastKilledPid[c])) continue;
+    const candidates = CHILDREN.filter((c) => Date.now() - upSince[c] >= MIN_UPTIME_MS);
     if (!candidates.length) continue;
+    // The child killed least so far, ties broken at random.
     const min = Math.min(...candidates.map((c) => kills[c]));
-    const name = pick(chaosRnd, candidates.filter((c) => kills[c] === min || chaosRnd() < 0.3));
+    const name = pick(chaosRnd, candidates.filter((c) => kills[c] === min));
     const pid = stack[name].pid ?? (await statusPid(name));
     if (!pid) continue;
     try {
@@ -286,6 +300,7 @@ async function chaos() {
       log(`kill ${name} failed: ${e.message}`);
     }
   }
+  clearInterval(watch);
 }
 
 // ---------------------------------------------------------------- drive
