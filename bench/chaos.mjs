@@ -231,7 +231,7 @@ async function driveLead(n) {
   const command = async (kind, query, input, expect) => {
     stats.commands++;
     const res = await call(`${kind} ${plan.leadId}`, query, { i: { leadId: plan.leadId, ...input } }, owner);
-    commandLog.push({ leadId: plan.leadId, kind, ok: res.ok, code: res.code, message: res.message, ambiguous: res.ambiguous, expect, attempts: res.attempts });
+    commandLog.push({ leadId: plan.leadId, kind, touchId: input.touchId, ok: res.ok, code: res.code, message: res.message, ambiguous: res.ambiguous, expect, attempts: res.attempts });
     if (res.ok) stats.commandsOk++;
     else {
       stats.commandsRefused++;
@@ -376,6 +376,9 @@ for (const c of commandLog) {
   const succeeded = commandLog.some((o) => o.leadId === c.leadId && o.kind === c.kind && o.ok);
   if (!succeeded && (byLead.get(c.leadId) ?? []).some((t) => t.to_stage === c.expect && t.from_stage !== t.to_stage)) refusedButHappened.push(c);
 }
+// Commands the caller was told took effect whose effect is missing (transition or touch row).
+const touchKeys = new Set((await sql('SELECT step_key FROM touch WHERE lead_id = ANY($1::uuid[])', [ids])).map((r) => r.step_key.split('/touch-')[1]));
+const okButMissing = commandLog.filter((c) => c.ok && (c.expect ? !(byLead.get(c.leadId) ?? []).some((t) => t.to_stage === c.expect && t.from_stage !== t.to_stage) : c.touchId && !touchKeys.has(c.touchId)));
 const dupTouches = await sql(
   `SELECT lead_id, substring(step_key from '/touch-(.*)$') AS touch_id, count(*)::int AS n FROM touch WHERE lead_id = ANY($1::uuid[]) GROUP BY 1, 2 HAVING count(*) > 1`,
   [ids],
@@ -434,6 +437,7 @@ const rows = [
   ['duplicated events (same key stored twice)', dupEvents.length, dupEvents.slice(0, 3).map((r) => r.idempotency_key)],
   ['duplicated transitions (same from→to twice per cycle)', dupTransitions.length, dupTransitions.slice(0, 3).map((r) => `${r.lead_id} c${r.cycle} ${r.from_stage}→${r.to_stage} ×${r.n}`)],
   ['transitions the caller was told were refused', refusedButHappened.length, refusedButHappened.slice(0, 3).map((c) => `${c.leadId} ${c.kind} ${c.code}`)],
+  ['lost commands (answered ok, transition/touch missing)', okButMissing.length, okButMissing.slice(0, 3).map((c) => `${c.leadId} ${c.kind}`)],
   ['duplicated touches (same touch key twice)', dupTouches.length, dupTouches.slice(0, 3).map((r) => `${r.lead_id} ${r.touch_id}`)],
   ['duplicated SLA breaches (per clock / per lead+kind+owner+due)', dupBreachesByClock.length + dupBreachesBySpec.length, dupBreachesBySpec.slice(0, 3).map((r) => r.lead_id)],
   ['duplicated notifications (same dedupe key)', dupNotifKeys.length, dupNotifKeys.slice(0, 3).map((r) => r.dedupe_key)],
