@@ -424,6 +424,9 @@ await Promise.all(
 );
 await connection.close();
 
+// Leads whose final stage is behind a command they were told had taken effect.
+const ALLOWED_AFTER = { acceptLead: ['SAL', 'SQL', 'OPPORTUNITY', 'CLOSED_WON', 'CLOSED_LOST', 'DISQUALIFIED', 'RECYCLED', 'REJECTED'], qualifyLead: ['SQL', 'OPPORTUNITY', 'CLOSED_WON', 'CLOSED_LOST'], closeOpportunity: ['CLOSED_WON', 'CLOSED_LOST'], disqualifyLead: ['DISQUALIFIED', 'RECYCLED'] };
+const behind = [...new Set(commandLog.filter((c) => c.ok && ALLOWED_AFTER[c.kind] && !ALLOWED_AFTER[c.kind].includes(dbStage.get(c.leadId))).map((c) => `${c.leadId} ${c.kind}→${dbStage.get(c.leadId)}`))];
 // Outcome tally.
 const stages = {};
 for (const s of dbStage.values()) stages[s] = (stages[s] ?? 0) + 1;
@@ -442,6 +445,7 @@ const rows = [
   ['duplicated SLA breaches (per clock / per lead+kind+owner+due)', dupBreachesByClock.length + dupBreachesBySpec.length, dupBreachesBySpec.slice(0, 3).map((r) => r.lead_id)],
   ['duplicated notifications (same dedupe key)', dupNotifKeys.length, dupNotifKeys.slice(0, 3).map((r) => r.dedupe_key)],
   ['duplicated LEAD_ASSIGNED (per lead, owner, cycle)', dupAssigned.length, dupAssigned.slice(0, 3).map((r) => `${r.lead_id} c${r.cycle} ×${r.n}`)],
+  ['leads whose final stage is behind an acknowledged command', behind.length, behind.slice(0, 3)],
   ['leads whose DB stage ≠ workflow stage', mismatches.length, mismatches.slice(0, 5).map((m) => `${m.id} db=${m.db} wf=${m.workflow}`)],
 ];
 const line = (label, value, extra = '') => console.log(`  ${label.padEnd(62)} ${String(value).padStart(8)}  ${extra}`);
