@@ -119,6 +119,8 @@ describe('lead workflow: opt-out and bounce in every stage', () => {
       const h = await routedLead(world);
       await h.executeUpdate(acceptLeadUpdate, { args: [{ actor: actor('rep-a') }] });
       await h.signal(engagementSignal, world.addEvent('EMAIL_BOUNCE', await now()));
+      await until(h, () => world.stages().includes('RECYCLED'), 'recycled');
+      await env.sleep(1000); // the hand-over timer
       await until(h, (x) => x.cycle === 1, 'recycled into a new cycle');
       const recycled = world.transitions.find((t) => t.toStage === 'RECYCLED')!;
       expect(recycled.details).toEqual(expect.objectContaining({ action: 'DATA_REPAIR', reason: 'EMAIL_BOUNCE' }));

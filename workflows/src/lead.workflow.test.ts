@@ -339,6 +339,7 @@ describe('lead workflow: adopting an imported SAL or opportunity', () => {
       expect(new Set(world.cadenceRows.map((c) => c.cycle))).toEqual(new Set([2]));
       const dq = await h.executeUpdate(disqualifyLeadUpdate, { args: [{ actor: actor('rep-a'), reason: 'NO_BUDGET' }] });
       expect(dq.recycleCount).toBe(3);
+      await env.sleep(1000); // the run hands over in a workflow task of its own, after a 1 ms timer
       const next = await until(h, (x) => x.cycle === 3, 'continued as new');
       expect([next.stage, next.recycleCount]).toEqual(['RECYCLED', 3]);
       expect(world.lead.recycleCount).toBe(3);
@@ -428,6 +429,7 @@ describe('lead workflow: the 14-day cadence, disqualify and recycle', () => {
       expect(reengageAfter.getTime() - (await env.currentTimeMs())).toBeGreaterThan(89 * DAY);
 
       // The recycled lead continues as new in nurture; old intent and intent before the date do not count.
+      await env.sleep(1000); // the hand-over timer
       await until(h, (x) => x.cycle === 1 && x.stage === 'RECYCLED', 'continued as new in nurture');
       await h.signal(engagementSignal, world.addEvent('DEMO_REQUEST', await now()));
       await until(h, (x) => x.stage === 'ENGAGED', 'engaged again');

@@ -52,7 +52,7 @@ export function useLeadHarness(server: 'time-skipping' | 'dev' = 'time-skipping'
     for (let i = 0; i < 200; i++) {
       const s = await ask();
       if (s && pred(s)) return s;
-      await pause(25);
+      await new Promise((r) => setTimeout(r, 25));
     }
     throw new Error(`workflow never reached: ${what}; stage ${(await ask())?.stage}`);
   }
