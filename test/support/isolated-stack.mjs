@@ -1,6 +1,7 @@
-// A platform of its own for a test that breaks things (e.g. kills Temporal), run in a child
-// process so the ESM stack code and its embedded database stay out of Jest. Started with
-// fork(); it answers { ready, apiUrl, databaseUrl, temporalAddress } once up, then obeys
+// A platform of its own for a test that breaks things (kills Temporal, the worker), run in a
+// child process so the ESM stack code and its embedded database stay out of Jest. Started with
+// fork() (`--supervise`: as `npm start` runs it, its log lines on stdout); it answers
+// { ready, apiUrl, databaseUrl, temporalAddress, statusFile } once up, then obeys
 // { id, cmd: 'killTemporal' | 'restartTemporal' | 'stop' } with { id, ok, error? }.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -8,12 +9,14 @@ import path from 'node:path';
 import { startStack } from '../../scripts/lib/stack.mjs';
 import { freshPostgresDatabase } from './global-setup.mjs';
 
+const supervise = process.argv.includes('--supervise');
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'baton-isolated-'));
 let stack;
 try {
   const databaseUrl = process.env.DATABASE_URL ? await freshPostgresDatabase(process.env.DATABASE_URL) : undefined;
-  stack = await startStack({ dataDir, databaseUrl, echo: false, env: { LOG_LEVEL: 'info', NODE_ENV: 'test' }, log: () => {} });
-  process.send({ ready: true, apiUrl: stack.apiUrl, databaseUrl: stack.databaseUrl, temporalAddress: stack.temporalAddress, dataDir });
+  const log = supervise ? (m) => process.stdout.write(`[supervised] ${m}\n`) : () => {};
+  stack = await startStack({ dataDir, databaseUrl, supervise, echo: false, env: { LOG_LEVEL: 'info', NODE_ENV: 'test' }, log });
+  process.send({ ready: true, apiUrl: stack.apiUrl, databaseUrl: stack.databaseUrl, temporalAddress: stack.temporalAddress, statusFile: stack.supervisor?.statusFile ?? null });
 } catch (e) {
   process.send({ ready: false, error: String(e?.stack ?? e) });
   process.exit(1);

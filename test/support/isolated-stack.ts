@@ -1,15 +1,16 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
-import { Client as PgClient } from 'pg';
-import { signToken } from '../../apps/api/src/auth/token.service';
-import { DEV_JWT_SECRET } from '../../libs/runtime/src/config';
-import type { GqlResult } from './system';
+import { GqlResult, gqlAt, sqlAt, tokenAt } from './system';
 
 /** A whole platform of its own (API, worker, Temporal dev server, database), for tests that break parts of it. */
 export interface IsolatedStack {
   apiUrl: string;
   databaseUrl: string;
   temporalAddress: string;
+  /** Supervised stacks: the supervisor's status file (docs/runtime.md, "Supervision"). */
+  statusFile: string | null;
+  /** What the stack has logged so far (supervised stacks log their restarts). */
+  output(): string;
   killTemporal(): Promise<void>;
   restartTemporal(): Promise<void>;
   stop(): Promise<void>;
@@ -18,19 +19,21 @@ export interface IsolatedStack {
   tokenFor(email: string): Promise<string>;
 }
 
-/** Starts test/support/isolated-stack.mjs (scripts/lib/stack.mjs startStack) in a child process. */
-export async function startIsolatedStack(timeoutMs = 240_000): Promise<IsolatedStack> {
-  const child: ChildProcess = fork(join(__dirname, 'isolated-stack.mjs'), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: process.env });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
-  const ready = await new Promise<{ apiUrl: string; databaseUrl: string; temporalAddress: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`isolated stack not up after ${timeoutMs} ms\n${stderr}`)), timeoutMs);
+/** Starts test/support/isolated-stack.mjs (scripts/lib/stack.mjs startStack) in a child process; `supervise` as `npm start` does. */
+export async function startIsolatedStack({ supervise = false, timeoutMs = 240_000 } = {}): Promise<IsolatedStack> {
+  const child: ChildProcess = fork(join(__dirname, 'isolated-stack.mjs'), supervise ? ['--supervise'] : [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: process.env });
+  let output = '';
+  const keep = (d: Buffer) => (output = (output + d).slice(-20_000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const ready = await new Promise<{ apiUrl: string; databaseUrl: string; temporalAddress: string; statusFile: string | null }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`isolated stack not up after ${timeoutMs} ms\n${output.slice(-4000)}`)), timeoutMs);
     child.once('message', (m: any) => {
       clearTimeout(timer);
       if (m.ready) resolve(m);
-      else reject(new Error(`isolated stack failed: ${m.error}\n${stderr}`));
+      else reject(new Error(`isolated stack failed: ${m.error}\n${output.slice(-4000)}`));
     });
-    child.once('exit', (code) => reject(new Error(`isolated stack exited ${code}\n${stderr}`)));
+    child.once('exit', (code) => reject(new Error(`isolated stack exited ${code}\n${output.slice(-4000)}`)));
   });
   let next = 0;
   const command = (cmd: string) =>
@@ -45,17 +48,12 @@ export async function startIsolatedStack(timeoutMs = 240_000): Promise<IsolatedS
       child.on('message', onMessage);
       child.send({ id, cmd });
     });
-  const sql = async <T = any>(text: string, params: unknown[] = []): Promise<T[]> => {
-    const c = new PgClient({ connectionString: ready.databaseUrl });
-    await c.connect();
-    try {
-      return (await c.query(text, params)).rows as T[];
-    } finally {
-      await c.end();
-    }
-  };
   return {
-    ...ready,
+    apiUrl: ready.apiUrl,
+    databaseUrl: ready.databaseUrl,
+    temporalAddress: ready.temporalAddress,
+    statusFile: ready.statusFile,
+    output: () => output,
     killTemporal: () => command('killTemporal'),
     restartTemporal: () => command('restartTemporal'),
     stop: async () => {
@@ -64,15 +62,8 @@ export async function startIsolatedStack(timeoutMs = 240_000): Promise<IsolatedS
       await command('stop').catch(() => child.kill('SIGTERM'));
       await exited;
     },
-    gql: async (query, variables = {}, token) => {
-      const res = await fetch(`${ready.apiUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
-      return (await res.json()) as never;
-    },
-    sql,
-    tokenFor: async (email) => {
-      const [user] = await sql<{ id: string; role: string }>('SELECT id, role FROM app_user WHERE email = $1', [email]);
-      if (!user) throw new Error(`no seeded user ${email}`);
-      return signToken(DEV_JWT_SECRET, { sub: user.id, role: user.role as never });
-    },
+    gql: (query, variables, token) => gqlAt(ready.apiUrl, query, variables, token),
+    sql: (text, params) => sqlAt(ready.databaseUrl, text, params),
+    tokenFor: (email) => tokenAt(ready.databaseUrl, email),
   };
 }

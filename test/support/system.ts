@@ -22,15 +22,18 @@ export interface GqlResult<T = Record<string, any>> {
   errors?: { message: string; extensions?: Record<string, any>; path?: string[] }[];
 }
 
-/** GraphQL over HTTP, exactly as a frontend sends it. */
-export async function gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GqlResult<T>> {
-  const res = await fetch(`${stack.apiUrl}/graphql`, {
+/** GraphQL over HTTP to the API at `apiUrl`, exactly as a frontend sends it. */
+export async function gqlAt<T = Record<string, any>>(apiUrl: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GqlResult<T>> {
+  const res = await fetch(`${apiUrl}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   return (await res.json()) as GqlResult<T>;
 }
+
+/** GraphQL over HTTP to the shared platform. */
+export const gql = <T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string) => gqlAt<T>(stack.apiUrl, query, variables, token);
 
 /** The field violations of a BAD_USER_INPUT answer (first error), as the API names them. */
 export const violationsOf = (r: GqlResult) => r.errors?.[0]?.extensions?.violations as { field: string; rule: string; message: string }[] | undefined;
@@ -42,8 +45,9 @@ export async function gqlOk<T = Record<string, any>>(query: string, variables: R
   return r.data as T;
 }
 
-export async function sql<T = any>(text: string, params: unknown[] = []): Promise<T[]> {
-  const c = new PgClient({ connectionString: stack.databaseUrl() });
+/** One SQL statement on the database at `databaseUrl`. */
+export async function sqlAt<T = any>(databaseUrl: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const c = new PgClient({ connectionString: databaseUrl });
   await c.connect();
   try {
     return (await c.query(text, params)).rows as T[];
@@ -52,12 +56,16 @@ export async function sql<T = any>(text: string, params: unknown[] = []): Promis
   }
 }
 
-/** A bearer token for a seeded user, signed the way `npm run token` signs it. */
-export async function tokenFor(email: string): Promise<string> {
-  const [user] = await sql<{ id: string; role: string }>('SELECT id, role FROM app_user WHERE email = $1', [email]);
+export const sql = <T = any>(text: string, params: unknown[] = []) => sqlAt<T>(stack.databaseUrl(), text, params);
+
+/** A bearer token for a seeded user of the database at `databaseUrl`, signed the way `npm run token` signs it. */
+export async function tokenAt(databaseUrl: string, email: string): Promise<string> {
+  const [user] = await sqlAt<{ id: string; role: string }>(databaseUrl, 'SELECT id, role FROM app_user WHERE email = $1', [email]);
   if (!user) throw new Error(`no seeded user ${email}`);
   return signToken(DEV_JWT_SECRET, { sub: user.id, role: user.role as never });
 }
+
+export const tokenFor = (email: string) => tokenAt(stack.databaseUrl(), email);
 
 export const DEMO = (local: string) => `${local}@demo.baton.dev`;
 

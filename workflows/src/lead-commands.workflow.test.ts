@@ -1,35 +1,12 @@
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { acceptLeadUpdate, closeOpportunityUpdate, engagementSignal, qualifyLeadUpdate, rejectLeadUpdate } from '../../libs/contracts/src/lead-workflow';
+import { acceptLeadUpdate, closeOpportunityUpdate, engagementSignal, rejectLeadUpdate } from '../../libs/contracts/src/lead-workflow';
 import { FakeLeadWorld } from '../../test/support/workflow/fake-lead-activities';
-import { actor, DAY, refusal, rep, runsOf, signalMany, useLeadHarness } from '../../test/support/workflow/lead-harness';
+import { actor, refusal, rep, useLeadHarness } from '../../test/support/workflow/lead-harness';
 import { LEAD_HISTORY_LIMIT } from './lead.workflow';
 
 // On a real dev server: how the server admits concurrent updates and a flood of signals is the
 // point here. At most 10 updates at once: past Temporal's in-flight limit per workflow the
 // server aborts admitted updates (the API therefore sends one command per lead at a time).
-const { env: testEnv, withWorker, start, now, state, until, pause } = useLeadHarness('dev');
-let env: TestWorkflowEnvironment;
-beforeEach(() => {
-  env = testEnv();
-});
-
-type Handle = Awaited<ReturnType<typeof start>>;
-
-/** A lead routed to rep-a by a demo request (MQL). */
-async function routedLead(world: FakeLeadWorld): Promise<Handle> {
-  const h = await start(world);
-  await h.signal(engagementSignal, world.addEvent('DEMO_REQUEST', await now()));
-  await until(h, (x) => x.ownerId === 'rep-a', 'routed to rep-a');
-  return h;
-}
-
-async function opportunity(world: FakeLeadWorld): Promise<Handle> {
-  const h = await routedLead(world);
-  await h.executeUpdate(acceptLeadUpdate, { args: [{ actor: actor('rep-a') }] });
-  const bant = { budget: true, authority: true, need: true, timeline: false };
-  await h.executeUpdate(qualifyLeadUpdate, { args: [{ actor: actor('rep-a'), bant, amount: 50_000, expectedCloseAt: new Date((await now()).getTime() + 30 * DAY).toISOString() }] });
-  return h;
-}
+const { withWorker, start, now, state, until, routedLead, opportunity, runsOf, signalMany } = useLeadHarness('dev');
 
 describe('lead workflow: concurrent commands take effect exactly once', () => {
   it('10 concurrent closes (won and lost) by the owner: one succeeds, one close is recorded, the rest are refused and change nothing', async () => {
@@ -94,10 +71,10 @@ describe('lead workflow: bounded history', () => {
     await withWorker(world, async () => {
       const h = await start(world);
       const at = (await now()).toISOString();
-      await signalMany(h, pause, 20_000, (i) => ({ eventId: `open-${i}`, type: 'EMAIL_OPEN', occurredAt: at }));
+      await signalMany(h, 20_000, (i) => ({ eventId: `open-${i}`, type: 'EMAIL_OPEN', occurredAt: at }));
       await h.signal(engagementSignal, world.addEvent('DEMO_REQUEST', await now()));
       await until(h, (x) => x.stage === 'MQL' && x.ownerId === 'rep-a', 'MQL after 20,000 events');
-      const runs = await runsOf(env, h);
+      const runs = await runsOf(h);
       expect(runs.length).toBeGreaterThan(5);
       for (const r of runs) {
         expect(r.events).toBeLessThan(LEAD_HISTORY_LIMIT + 1000);

@@ -1,40 +1,14 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import {
-  acceptLeadUpdate,
-  closeOpportunityUpdate,
-  engagementSignal,
-  logTouchUpdate,
-  qualifyLeadUpdate,
-  rejectLeadUpdate,
-} from '../../libs/contracts/src/lead-workflow';
+import { acceptLeadUpdate, engagementSignal, logTouchUpdate } from '../../libs/contracts/src/lead-workflow';
 import { FakeLeadWorld } from '../../test/support/workflow/fake-lead-activities';
-import { actor, DAY, refusal, rep, runsOf, signalMany, useLeadHarness } from '../../test/support/workflow/lead-harness';
-import { LEAD_HISTORY_LIMIT } from './lead.workflow';
+import { actor, refusal, rep, useLeadHarness } from '../../test/support/workflow/lead-harness';
 
-const { env: testEnv, withWorker, start, now, state, until, pause } = useLeadHarness();
+const { env: testEnv, withWorker, start, now, state, until, routedLead, opportunity, runsOf, signalMany } = useLeadHarness();
 let env: TestWorkflowEnvironment;
 beforeEach(() => {
   env = testEnv();
 });
-
-type Handle = Awaited<ReturnType<typeof start>>;
-
-/** A lead routed to rep-a by a demo request (MQL). */
-async function routedLead(world: FakeLeadWorld): Promise<Handle> {
-  const h = await start(world);
-  await h.signal(engagementSignal, world.addEvent('DEMO_REQUEST', await now()));
-  await until(h, (x) => x.ownerId === 'rep-a', 'routed to rep-a');
-  return h;
-}
-
-async function opportunity(world: FakeLeadWorld): Promise<Handle> {
-  const h = await routedLead(world);
-  await h.executeUpdate(acceptLeadUpdate, { args: [{ actor: actor('rep-a') }] });
-  const bant = { budget: true, authority: true, need: true, timeline: false };
-  await h.executeUpdate(qualifyLeadUpdate, { args: [{ actor: actor('rep-a'), bant, amount: 50_000, expectedCloseAt: new Date((await now()).getTime() + 30 * DAY).toISOString() }] });
-  return h;
-}
 
 describe('lead workflow: integrations cannot hurt the lead', () => {
   it('a webhook that refuses every delivery (revoked URL) is recorded as failed; the lead is routed, accepted and worked as usual', async () => {
@@ -139,8 +113,8 @@ describe('lead workflow: bounded history', () => {
       const before = await state(h);
       const firstTouch = before.clocks.find((c) => c.kind.startsWith('FIRST_TOUCH'))!;
       const at = (await now()).toISOString();
-      await signalMany(h, pause, 2_200, (i) => ({ eventId: `reply-${i}`, type: 'EMAIL_REPLY', occurredAt: at }));
-      expect((await runsOf(env, h)).length).toBeGreaterThan(1);
+      await signalMany(h, 2_200, (i) => ({ eventId: `reply-${i}`, type: 'EMAIL_REPLY', occurredAt: at }));
+      expect((await runsOf(h)).length).toBeGreaterThan(1);
       const after = await state(h);
       expect([after.stage, after.ownerId, after.cadence.length, after.cadenceExit]).toEqual(['SAL', 'rep-a', 8, 'CONNECTED']);
       expect(after.clocks.find((c) => c.key === firstTouch.key)?.status).toBe('PENDING');

@@ -182,6 +182,17 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
       });
   }
   const idle = () => turns === 0 && allHandlersFinished();
+  /**
+   * Before the run completes or continues as new: every turn done, and the answers to the last
+   * commands recorded in a workflow task of their own. Temporal aborts the updates of a task that
+   * also closes the run, so the command that ended the cycle would otherwise answer with an error.
+   */
+  async function quietBeforeClosing(): Promise<void> {
+    do {
+      await condition(idle);
+      await sleep(1);
+    } while (!idle());
+  }
   const result = (): LeadCommandResult => ({
     leadId,
     stage: s.stage,
@@ -236,10 +247,11 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   function watchClock(view: SlaClockView, owner: AssignedRep | null): void {
     background.push(
       (async () => {
-        const settled = await condition(() => view.status !== 'PENDING', Math.max(0, new Date(view.dueAt).getTime() - Date.now()));
+        await condition(() => view.status !== 'PENDING', Math.max(0, new Date(view.dueAt).getTime() - Date.now()));
         await serialized(async () => {
-          if (settled) await store.closeClock({ stepKey: view.key, status: view.status as 'MET' | 'CANCELLED', at: view.metAt ?? nowIso() });
-          else await breach(view, owner);
+          // Still pending when its turn comes: breached. A command that held the turn may have settled it in time.
+          if (view.status === 'PENDING') await breach(view, owner);
+          else await store.closeClock({ stepKey: view.key, status: view.status as 'MET' | 'CANCELLED', at: view.metAt ?? nowIso() });
           await projectNextDue();
         }).catch((e) => log.error('SLA clock could not be recorded', { clock: view.key, error: (e as Error).message }));
       })(),
@@ -247,8 +259,6 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   }
 
   async function breach(view: SlaClockView, owner: AssignedRep | null): Promise<void> {
-    // A command that waited its turn may have settled it meanwhile (before the due instant).
-    if (view.status !== 'PENDING') return store.closeClock({ stepKey: view.key, status: view.status as 'MET' | 'CANCELLED', at: view.metAt ?? nowIso() });
     view.status = 'BREACHED';
     view.breachedAt = nowIso();
     upsertSearchAttributes({ BatonSlaBreached: [true] });
@@ -604,11 +614,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   await inSales();
 
   settleClocks(ALL_KINDS, 'CANCELLED');
-  await condition(idle);
   await Promise.all(background);
-  // Close the run in a workflow task of its own: Temporal aborts the updates of a task that
-  // also closes the run, so the command that ended the cycle would answer with an error.
-  await sleep(1);
+  await quietBeforeClosing();
   const ended = outcome!;
   if (ended.kind === 'RECYCLE') {
     await continueAsNew<typeof leadWorkflow>({
@@ -633,8 +640,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
         await serialized(() => react(type));
         continue;
       }
-      await sleep(1); // the answers of this task's commands are recorded before the hand-over (see the end of the lifecycle)
-      if (!idle() || actionable.length > 0) continue;
+      await quietBeforeClosing();
+      if (actionable.length > 0 || outcome) continue;
       await continueAsNew<typeof leadWorkflow>({
         leadId,
         capturedAt: input.capturedAt,
@@ -675,7 +682,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
         await transition('INCOMPLETE', SYSTEM_ACTOR, `Meets the handoff triggers but lacks: ${decision.missingFields.join(', ')}`, { missingFields: decision.missingFields });
       }
       if (historyTooLong() && actionable.length === 0) {
-        await condition(allHandlersFinished);
+        await quietBeforeClosing();
         await continueAsNew<typeof leadWorkflow>({
           leadId,
           capturedAt: input.capturedAt,

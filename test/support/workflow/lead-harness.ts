@@ -1,7 +1,7 @@
 import { WorkflowHandleWithFirstExecutionRunId, WorkflowUpdateFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { engagementSignal, LeadWorkflowInput, leadStateQuery, LeadWorkflowState } from '../../../libs/contracts/src/lead-workflow';
+import { acceptLeadUpdate, EngagementSignal, engagementSignal, LeadWorkflowInput, leadStateQuery, LeadWorkflowState, qualifyLeadUpdate } from '../../../libs/contracts/src/lead-workflow';
 import { Actor } from '../../../libs/contracts/src/roles';
 import { leadWorkflow } from '../../../workflows/src/lead.workflow';
 import { FakeLeadWorld, officeHours } from './fake-lead-activities';
@@ -15,8 +15,9 @@ type StateHandle = { query: (q: typeof leadStateQuery) => Promise<LeadWorkflowSt
 export type LeadHandle = WorkflowHandleWithFirstExecutionRunId<typeof leadWorkflow>;
 
 /**
- * What every lead workflow test file needs: a fresh time-skipping server per test, a worker
- * on the in-memory activities of a FakeLeadWorld, and helpers that read the workflow's state.
+ * What every lead workflow test file needs: a fresh time-skipping server (or dev server) per
+ * test, a worker on the in-memory activities of a FakeLeadWorld, helpers that read the
+ * workflow's state, and the usual ways to bring a lead to MQL or to an open opportunity.
  */
 export function useLeadHarness(server: 'time-skipping' | 'dev' = 'time-skipping') {
   const ts = useTimeSkipping(server);
@@ -57,7 +58,64 @@ export function useLeadHarness(server: 'time-skipping' | 'dev' = 'time-skipping'
     throw new Error(`workflow never reached: ${what}; stage ${(await ask())?.stage}`);
   }
 
-  return { env, withWorker, start, now, state, until, pause };
+  /** A lead routed to rep-a by a demo request (MQL). */
+  async function routedLead(world: FakeLeadWorld): Promise<LeadHandle> {
+    const h = await start(world);
+    await h.signal(engagementSignal, world.addEvent('DEMO_REQUEST', await now()));
+    await until(h, (x) => x.ownerId === 'rep-a', 'routed to rep-a');
+    return h;
+  }
+
+  /** A lead rep-a accepted and qualified: its opportunity is open. */
+  async function opportunity(world: FakeLeadWorld): Promise<LeadHandle> {
+    const h = await routedLead(world);
+    await h.executeUpdate(acceptLeadUpdate, { args: [{ actor: actor('rep-a') }] });
+    const bant = { budget: true, authority: true, need: true, timeline: false };
+    await h.executeUpdate(qualifyLeadUpdate, { args: [{ actor: actor('rep-a'), bant, amount: 50_000, expectedCloseAt: new Date((await now()).getTime() + 30 * DAY).toISOString() }] });
+    return h;
+  }
+
+  /** Every run of the lead's workflow, first to latest: its history's length and size in bytes. */
+  async function runsOf(h: LeadHandle): Promise<{ events: number; bytes: number }[]> {
+    const runs: { events: number; bytes: number }[] = [];
+    let runId: string | undefined = h.firstExecutionRunId;
+    while (runId) {
+      const history: { events?: { workflowExecutionContinuedAsNewEventAttributes?: { newExecutionRunId?: string | null } | null }[] | null } = await env().client.workflow.getHandle(h.workflowId, runId).fetchHistory();
+      const events = history.events ?? [];
+      runs.push({ events: events.length, bytes: Buffer.byteLength(JSON.stringify(history)) });
+      runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+    }
+    return runs;
+  }
+
+  /** Until the workflow has taken every signal sent so far: its latest run's history stops growing. */
+  async function settled(h: LeadHandle): Promise<void> {
+    let last = '';
+    let stable = 0;
+    for (let i = 0; i < 1200 && stable < 3; i++) {
+      const d = await h.describe();
+      const seen = `${d.runId}/${d.historyLength}`;
+      stable = seen === last ? stable + 1 : 0;
+      last = seen;
+      await pause(50);
+    }
+    if (stable < 3) throw new Error('the workflow never settled');
+  }
+
+  /**
+   * Send `n` signals in bursts of `burst` (`inFlight` at a time), letting the workflow take each
+   * burst: a lead's events arrive over months, not in one unbroken stream, and a run cannot hand
+   * over while signals keep arriving faster than a workflow task completes.
+   */
+  async function signalMany(h: LeadHandle, n: number, make: (i: number) => EngagementSignal, burst = 100, inFlight = 5): Promise<void> {
+    for (let i = 0; i < n; i += inFlight) {
+      await Promise.all(Array.from({ length: Math.min(inFlight, n - i) }, (_, j) => h.signal(engagementSignal, make(i + j))));
+      if ((i + inFlight) % burst === 0) await settled(h);
+    }
+    await settled(h);
+  }
+
+  return { env, withWorker, start, now, state, until, pause, routedLead, opportunity, runsOf, signalMany };
 }
 
 export const rep = (id: string, holidays: string[] = []) => ({ id, managerId: 'manager-1', calendar: officeHours(BERLIN, holidays) });
@@ -74,46 +132,3 @@ export async function refusal(p: Promise<unknown>): Promise<{ type?: string; mes
   }
   throw new Error('expected the update to be refused');
 }
-
-/** Every run of the lead's workflow, first to latest: its history's length and size in bytes. */
-export async function runsOf(env: TestWorkflowEnvironment, h: LeadHandle): Promise<{ events: number; bytes: number }[]> {
-  const runs: { events: number; bytes: number }[] = [];
-  let runId: string | undefined = h.firstExecutionRunId;
-  while (runId) {
-    const history: { events?: { workflowExecutionContinuedAsNewEventAttributes?: { newExecutionRunId?: string | null } | null }[] | null } = await env.client.workflow.getHandle(h.workflowId, runId).fetchHistory();
-    const events = history.events ?? [];
-    runs.push({ events: events.length, bytes: Buffer.byteLength(JSON.stringify(history)) });
-    runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
-  }
-  return runs;
-}
-
-type Pause = (ms: number) => Promise<void>;
-
-/** Until the workflow has taken every signal sent so far: its latest run's history stops growing. */
-export async function settled(h: LeadHandle, pause: Pause): Promise<void> {
-  let last = '';
-  let stable = 0;
-  for (let i = 0; i < 1200 && stable < 3; i++) {
-    const d = await h.describe();
-    const now = `${d.runId}/${d.historyLength}`;
-    stable = now === last ? stable + 1 : 0;
-    last = now;
-    await pause(50);
-  }
-  if (stable < 3) throw new Error('the workflow never settled');
-}
-
-/**
- * Send `n` signals in bursts of `burst` (`inFlight` at a time), letting the workflow take each
- * burst: a lead's events arrive over months, not in one unbroken stream, and a run cannot hand
- * over while signals keep arriving faster than a workflow task completes.
- */
-export async function signalMany(h: LeadHandle, pause: Pause, n: number, make: (i: number) => { eventId: string; type: string; occurredAt: string }, burst = 100, inFlight = 5): Promise<void> {
-  for (let i = 0; i < n; i += inFlight) {
-    await Promise.all(Array.from({ length: Math.min(inFlight, n - i) }, (_, j) => h.signal(engagementSignal, make(i + j))));
-    if ((i + inFlight) % burst === 0) await settled(h, pause);
-  }
-  await settled(h, pause);
-}
-
