@@ -12,9 +12,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { Client, Connection } from '@temporalio/client';
+import { userToken } from '../scripts/lib/demo-leads.mjs';
 import { startStack } from '../scripts/lib/stack.mjs';
 
 const argv = process.argv.slice(2);
@@ -75,15 +75,13 @@ const db = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
 const sql = async (q, params = []) => (await db.query(q, params)).rows;
 const deadline = T0 + DURATION_LIMIT_S * 1000;
 
-// Tokens signed the way `npm run token` signs them (issue-token.ts → signToken): HS256, issuer baton, sub = user id.
-const SECRET = stack.env.JWT_SECRET || 'baton-dev-secret-do-not-use-in-production';
 const tokenCache = new Map();
 async function tokenForUser(where, value) {
   const k = `${where}:${value}`;
   if (!tokenCache.has(k)) {
     const [u] = await sql(`SELECT id, role FROM app_user WHERE ${where} = $1 AND active`, [value]);
     if (!u) throw new Error(`no active user ${k}`);
-    tokenCache.set(k, jwt.sign({ role: u.role }, SECRET, { algorithm: 'HS256', subject: u.id, issuer: 'baton', expiresIn: '12h' }));
+    tokenCache.set(k, userToken(stack, u));
   }
   return tokenCache.get(k);
 }

@@ -17,6 +17,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { graphql, userToken } from './lib/demo-leads.mjs';
 import { ROOT, startStack } from './lib/stack.mjs';
 
 const require = createRequire(import.meta.url);
@@ -72,23 +73,16 @@ async function sql(text, params = []) {
 }
 
 async function gql(query, variables, token) {
-  const res = await fetch(`${stack.apiUrl}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
+  const body = await graphql(stack.apiUrl, token, query, variables);
   if (body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
   return body.data;
 }
 
-/** A bearer token for a seeded user, signed the way `npm run token` signs it. */
+/** A bearer token for a seeded user. */
 async function tokenFor(email) {
-  const { signToken } = require(path.join(ROOT, 'dist/apps/api/src/auth/token.service.js'));
-  const { DEV_JWT_SECRET } = require(path.join(ROOT, 'dist/libs/runtime/src/config.js'));
   const [user] = await sql('SELECT id, role FROM app_user WHERE email = $1', [email]);
   if (!user) throw new Error(`no seeded user ${email}`);
-  return signToken(DEV_JWT_SECRET, { sub: user.id, role: user.role });
+  return userToken(stack, user);
 }
 const DEMO = (local) => `${local}@demo.baton.dev`;
 const userId = async (local) => (await sql('SELECT id FROM app_user WHERE email = $1', [DEMO(local)]))[0].id;

@@ -1,8 +1,18 @@
 // A few demo leads captured through the real API (GraphQL over HTTP, integration token),
 // so their workflows exist just as they would for leads from a web form.
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { run } from './processes.mjs';
 import { ROOT } from './stack.mjs';
+
+const require = createRequire(import.meta.url);
+
+/** A bearer token for `user` ({ id, role }), signed as `npm run token` signs it (the built API's signToken, the stack's JWT secret). */
+export function userToken(stack, user) {
+  const { signToken } = require(path.join(ROOT, 'dist/apps/api/src/auth/token.service.js'));
+  const { DEV_JWT_SECRET } = require(path.join(ROOT, 'dist/libs/runtime/src/config.js'));
+  return signToken(stack.env?.JWT_SECRET || DEV_JWT_SECRET, { sub: user.id, role: user.role });
+}
 
 export async function token(stack, who) {
   return (await run(process.execPath, [path.join(ROOT, 'dist/apps/api/src/auth/issue-token.js'), who], { env: stack.env, cwd: ROOT })).trim();
