@@ -84,5 +84,4 @@ describe('lead workflow: bounded history', () => {
       await h.terminate();
     });
   }, 600_000);
-
 });

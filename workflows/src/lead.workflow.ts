@@ -682,7 +682,9 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
         await transition('INCOMPLETE', SYSTEM_ACTOR, `Meets the handoff triggers but lacks: ${decision.missingFields.join(', ')}`, { missingFields: decision.missingFields });
       }
       if (historyTooLong() && actionable.length === 0) {
-        await quietBeforeClosing();
+        // No command completes in nurture (every validator refuses it), so no answer can be aborted
+        // by the hand-over: it happens at once, which keeps it ahead of a stream of events.
+        await condition(allHandlersFinished);
         await continueAsNew<typeof leadWorkflow>({
           leadId,
           capturedAt: input.capturedAt,

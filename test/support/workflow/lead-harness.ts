@@ -75,15 +75,16 @@ export function useLeadHarness(server: 'time-skipping' | 'dev' = 'time-skipping'
     return h;
   }
 
-  /** Every run of the lead's workflow, first to latest: its history's length and size in bytes. */
+  /** Every run of the lead's workflow, first to latest: its history's length and size in bytes, as the server counts them. */
   async function runsOf(h: LeadHandle): Promise<{ events: number; bytes: number }[]> {
     const runs: { events: number; bytes: number }[] = [];
     let runId: string | undefined = h.firstExecutionRunId;
     while (runId) {
-      const history: { events?: { workflowExecutionContinuedAsNewEventAttributes?: { newExecutionRunId?: string | null } | null }[] | null } = await env().client.workflow.getHandle(h.workflowId, runId).fetchHistory();
-      const events = history.events ?? [];
-      runs.push({ events: events.length, bytes: Buffer.byteLength(JSON.stringify(history)) });
-      runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+      const run = env().client.workflow.getHandle(h.workflowId, runId);
+      const { historyLength, historySize } = await run.describe();
+      runs.push({ events: historyLength, bytes: historySize ?? NaN });
+      const history: { events?: { workflowExecutionContinuedAsNewEventAttributes?: { newExecutionRunId?: string | null } | null }[] | null } = await run.fetchHistory();
+      runId = history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
     }
     return runs;
   }
