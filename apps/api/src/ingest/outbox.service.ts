@@ -136,7 +136,6 @@ export class OutboxService {
     return rows.map((r) => r.lead_id);
   }
 
-  /** Pending rows and the age of the oldest (for /health): counts only. */
   /**
    * Deliveries that reached Temporal but never reached the lead: an event of a nurtured lead
    * that no evaluation took into account a while after its delivery (a dev server killed
@@ -163,6 +162,7 @@ export class OutboxService {
     return count;
   }
 
+  /** Pending rows and the age of the oldest (for /health): counts only. */
   async stats(): Promise<{ pending: number; oldestPendingAgeMs: number | null; retrying: number }> {
     const [r] = await this.db.query(
       `SELECT count(*)::int AS pending, count(*) FILTER (WHERE attempts > 0)::int AS retrying,
