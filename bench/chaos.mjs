@@ -422,9 +422,11 @@ await Promise.all(
 );
 await connection.close();
 
-// Leads whose final stage is behind a command they were told had taken effect.
+// Leads whose final stage is behind a command they were told had taken effect. A lead recycled
+// after it has started a new cycle in nurture, where any later engagement moves it on.
+const recycledSince = (id) => (byLead.get(id) ?? []).some((t) => t.to_stage === 'RECYCLED');
 const ALLOWED_AFTER = { acceptLead: ['SAL', 'SQL', 'OPPORTUNITY', 'CLOSED_WON', 'CLOSED_LOST', 'DISQUALIFIED', 'RECYCLED', 'REJECTED'], qualifyLead: ['SQL', 'OPPORTUNITY', 'CLOSED_WON', 'CLOSED_LOST'], closeOpportunity: ['CLOSED_WON', 'CLOSED_LOST'], disqualifyLead: ['DISQUALIFIED', 'RECYCLED'] };
-const behind = [...new Set(commandLog.filter((c) => c.ok && ALLOWED_AFTER[c.kind] && !ALLOWED_AFTER[c.kind].includes(dbStage.get(c.leadId))).map((c) => `${c.leadId} ${c.kind}→${dbStage.get(c.leadId)}`))];
+const behind = [...new Set(commandLog.filter((c) => c.ok && ALLOWED_AFTER[c.kind] && !ALLOWED_AFTER[c.kind].includes(dbStage.get(c.leadId)) && !recycledSince(c.leadId)).map((c) => `${c.leadId} ${c.kind}→${dbStage.get(c.leadId)}`))];
 // Outcome tally.
 const stages = {};
 for (const s of dbStage.values()) stages[s] = (stages[s] ?? 0) + 1;

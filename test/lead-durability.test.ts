@@ -108,6 +108,21 @@ describe('a handoff that cannot be dropped', () => {
     expect(other.errors?.[0].extensions?.code).toBe('INVALID_TRANSITION');
   });
 
+  it('a command refused while the workflow is behind the stage its record shows (a worker died mid-step) says retry, not a refusal for good', async () => {
+    const email = `catching-up.${unique()}@fitting.example`;
+    const { recordEngagement } = await record(integration, email, 'SITE_VISIT');
+    const leadId = recordEngagement.leadId as string;
+    await eventually(async () => ((await sql('SELECT 1 FROM engagement_event WHERE lead_id = $1 AND evaluated_at IS NOT NULL', [leadId])).length ? true : undefined), 20_000, 'the first evaluation');
+    // What a killed worker leaves: the step's writes (MQL, owner) done, the step itself not yet durable in Temporal.
+    const [rep] = await sql("SELECT id, email FROM app_user WHERE role = 'SALES_REP' AND active ORDER BY email LIMIT 1");
+    await sql("UPDATE lead SET stage = 'MQL', owner_id = $2 WHERE id = $1", [leadId, rep.id]);
+    const answer = await gql(ACCEPT, { i: { leadId } }, await tokenFor(rep.email));
+    expect(answer.errors?.[0].extensions).toMatchObject({ code: 'UNAVAILABLE', leadId });
+    // When the record and the workflow agree, a refusal is final.
+    await sql("UPDATE lead SET stage = 'ENGAGED', owner_id = NULL WHERE id = $1", [leadId]);
+    expect((await gql(ACCEPT, { i: { leadId } }, await tokenFor(rep.email))).errors?.[0].extensions?.code).toBe('INVALID_TRANSITION');
+  });
+
   it('an unsubscribe while the lead waits in MQL disqualifies it OPTED_OUT and tells the owner; it can no longer be accepted', async () => {
     const { leadId, email, owner, ownerToken } = await routedLead(integration, 'optout-mql');
     const { recordEngagement } = await record(integration, email, 'UNSUBSCRIBE');

@@ -1,4 +1,5 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../../../../libs/contracts/src';
 import { badInput, domainError } from './errors';
 
@@ -6,7 +7,7 @@ import { badInput, domainError } from './errors';
  * A refused or failed workflow update as a typed GraphQL error: the workflow's validators
  * raise ApplicationFailures whose type is our ErrorCode and whose details name the fields.
  */
-export function toGraphQLError(e: unknown): Error {
+export function toGraphQLError(e: unknown): GraphQLError {
   if (e instanceof WorkflowUpdateFailedError) {
     const cause = e.cause as { type?: string; message?: string; details?: unknown[] } | undefined;
     const code = (cause?.type ?? ErrorCode.INVALID_TRANSITION) as ErrorCode;

@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Client } from '@temporalio/client';
+import { Client, WorkflowHandle } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import {
   acceptLeadUpdate,
   closeOpportunityUpdate,
   disqualifyLeadUpdate,
+  ErrorCode,
   LeadCommandResult,
   leadCommandUpdateId,
+  leadStateQuery,
   logTouchUpdate,
   qualifyLeadUpdate,
   reassignLeadUpdate,
@@ -15,7 +17,7 @@ import {
 } from '../../../../libs/contracts/src';
 import { LeadEntity } from '../../../../libs/persistence/src';
 import type { Principal } from '../auth/auth.types';
-import { notFound } from '../common/errors';
+import { domainError, notFound } from '../common/errors';
 import { toGraphQLError } from '../common/workflow-errors';
 
 type Update = typeof acceptLeadUpdate | typeof rejectLeadUpdate | typeof logTouchUpdate | typeof qualifyLeadUpdate | typeof disqualifyLeadUpdate | typeof reassignLeadUpdate | typeof closeOpportunityUpdate;
@@ -63,8 +65,24 @@ export class LeadCommandsService {
     } catch (e) {
       const done = requestId ? await this.alreadyDone(lead.id, principal, update.name, requestId, command) : null;
       if (done) return done;
-      throw toGraphQLError(e);
+      const refused = toGraphQLError(e);
+      if (refused.extensions.code === ErrorCode.INVALID_TRANSITION && (await this.catchingUp(lead.id, handle))) {
+        throw domainError(ErrorCode.UNAVAILABLE, "The lead's workflow is still catching up with the stage its record shows; retry the command", { leadId: lead.id });
+      }
+      throw refused;
     }
+  }
+
+  /**
+   * The lead's record shows a stage its workflow has not reached yet: the workflow's writes of a
+   * step are done before the step is durable in Temporal, so after a worker crash the record can
+   * run ahead until the next worker repeats the step. A command refused then is not refused for
+   * good: the caller is told to retry, not that the lifecycle forbids it.
+   */
+  private async catchingUp(leadId: string, handle: WorkflowHandle): Promise<boolean> {
+    const [row] = await this.db.query('SELECT stage FROM lead WHERE id = $1', [leadId]);
+    const state = await handle.query(leadStateQuery).catch(() => null);
+    return state !== null && row !== undefined && state.stage !== row.stage;
   }
 
   /**
