@@ -388,7 +388,9 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     if (!rep || actor.id !== rep.id) refuse(ErrorCode.NOT_OWNER, "Only the lead's owner of record may do this");
   }
   function requireStage(allowed: string[], command: string): void {
-    if (!allowed.includes(s.stage) || outcome) refuse(ErrorCode.INVALID_TRANSITION, `${command} is not allowed in stage ${s.stage}`);
+    if (allowed.includes(s.stage) && !outcome) return;
+    // The stage the workflow refused in travels with the refusal (the API compares it with the lead's record); a closing lifecycle is final.
+    throw ApplicationFailure.create({ type: ErrorCode.INVALID_TRANSITION, message: `${command} is not allowed in stage ${s.stage}`, nonRetryable: true, details: outcome ? [] : [{ stage: s.stage }] });
   }
   function requireNote(needed: boolean, note: string | undefined, code: string): void {
     if (needed && !(note && note.trim().length >= 3)) refuse(ErrorCode.BAD_USER_INPUT, `A note is required for ${code}`, 'note', 'requiredForCode');

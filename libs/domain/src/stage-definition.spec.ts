@@ -4,6 +4,7 @@ import {
   ENGAGEMENT_TYPES,
   LEAD_STAGES,
   REJECTION_CODES,
+  stageBefore,
   StageDefinitionContent,
   TOUCH_CHANNELS,
   TOUCH_OUTCOMES,
@@ -141,5 +142,20 @@ describe('validateStageDefinition', () => {
     const c = copy();
     c.bant.minConfirmed = 5;
     expect(rules(c)).toEqual(['bant.minConfirmed:RANGE']);
+  });
+});
+
+describe('stageBefore: the order of one cycle', () => {
+  it('orders the way from first touch to the open opportunity', () => {
+    expect(stageBefore('FIRST_TOUCH', 'MQL')).toBe(true);
+    expect(stageBefore('ENGAGED', 'SAL')).toBe(true);
+    expect(stageBefore('MQL', 'OPPORTUNITY')).toBe(true);
+    expect(stageBefore('SAL', 'MQL')).toBe(false);
+    expect(stageBefore('MQL', 'MQL')).toBe(false);
+  });
+  it('places side paths and closed stages nowhere: a recycled lead nurtured again is not behind', () => {
+    expect(stageBefore('ENGAGED', 'RECYCLED')).toBe(false);
+    expect(stageBefore('RECYCLED', 'MQL')).toBe(false);
+    expect(stageBefore('SAL', 'CLOSED_WON')).toBe(false);
   });
 });

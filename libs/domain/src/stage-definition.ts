@@ -583,3 +583,13 @@ export function engagementWakesLead(stage: string, type: string): boolean {
   if ((CLOSED_LEAD_STAGES as readonly string[]).includes(stage)) return false;
   return (NURTURE_STAGES as readonly string[]).includes(stage) || (ACTIONABLE_ENGAGEMENT_TYPES as readonly string[]).includes(type);
 }
+
+/** The stages one cycle of a lead goes through, in order, up to the open opportunity. */
+const CYCLE_PATH = ['FIRST_TOUCH', 'ENGAGED', 'INCOMPLETE', 'MQL', 'SAL', 'SQL', 'OPPORTUNITY'] as const satisfies readonly LeadStage[];
+
+/** Whether `stage` comes before `later` on a lead's way through one cycle (both on the way; a side path is neither). */
+export function stageBefore(stage: string, later: string): boolean {
+  const a = (CYCLE_PATH as readonly string[]).indexOf(stage);
+  const b = (CYCLE_PATH as readonly string[]).indexOf(later);
+  return a >= 0 && b >= 0 && a < b;
+}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Client, WorkflowHandle } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import {
   acceptLeadUpdate,
@@ -9,12 +9,12 @@ import {
   ErrorCode,
   LeadCommandResult,
   leadCommandUpdateId,
-  leadStateQuery,
   logTouchUpdate,
   qualifyLeadUpdate,
   reassignLeadUpdate,
   rejectLeadUpdate,
 } from '../../../../libs/contracts/src';
+import { stageBefore } from '../../../../libs/domain/src';
 import { LeadEntity } from '../../../../libs/persistence/src';
 import type { Principal } from '../auth/auth.types';
 import { domainError, notFound } from '../common/errors';
@@ -52,7 +52,7 @@ export class LeadCommandsService {
   }
 
   async execute(principal: Principal, leadId: string, update: Update, command: Record<string, unknown>, requestId?: string): Promise<LeadCommandResult> {
-    const lead = await this.db.getRepository(LeadEntity).findOne({ where: { id: leadId }, select: { id: true, workflowId: true } });
+    const lead = await this.db.getRepository(LeadEntity).findOne({ where: { id: leadId }, select: { id: true, workflowId: true, stage: true } });
     if (!lead) throw notFound('Lead', leadId);
     const handle = this.temporal.workflow.getHandle(lead.workflowId);
     try {
@@ -66,23 +66,16 @@ export class LeadCommandsService {
       const done = requestId ? await this.alreadyDone(lead.id, principal, update.name, requestId, command) : null;
       if (done) return done;
       const refused = toGraphQLError(e);
-      if (refused.extensions.code === ErrorCode.INVALID_TRANSITION && (await this.catchingUp(lead.id, handle))) {
-        throw domainError(ErrorCode.UNAVAILABLE, "The lead's workflow is still catching up with the stage its record shows; retry the command", { leadId: lead.id });
+      // The workflow's writes of a step happen before the step is durable in Temporal, so after a
+      // worker dies mid-step the record can show a stage (MQL, an owner) that the workflow reaches
+      // only when the next worker repeats the step. Refused in a stage behind the record's, the
+      // command is not refused for good: the caller is told to retry.
+      const workflowStage = refused.extensions.stage;
+      if (refused.extensions.code === ErrorCode.INVALID_TRANSITION && typeof workflowStage === 'string' && stageBefore(workflowStage, lead.stage)) {
+        throw domainError(ErrorCode.UNAVAILABLE, `The lead's workflow is still catching up with its record (${workflowStage}, record ${lead.stage}); retry the command`, { leadId: lead.id });
       }
       throw refused;
     }
-  }
-
-  /**
-   * The lead's record shows a stage its workflow has not reached yet: the workflow's writes of a
-   * step are done before the step is durable in Temporal, so after a worker crash the record can
-   * run ahead until the next worker repeats the step. A command refused then is not refused for
-   * good: the caller is told to retry, not that the lifecycle forbids it.
-   */
-  private async catchingUp(leadId: string, handle: WorkflowHandle): Promise<boolean> {
-    const [row] = await this.db.query('SELECT stage FROM lead WHERE id = $1', [leadId]);
-    const state = await handle.query(leadStateQuery).catch(() => null);
-    return state !== null && row !== undefined && state.stage !== row.stage;
   }
 
   /**
