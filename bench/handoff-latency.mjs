@@ -1,5 +1,5 @@
 // Benchmark: time from a qualifying engagement event accepted by the API to the rep
-// assignment visible over GraphQL, on the embedded stack (PGlite + Temporal dev server),
+// assignment visible over GraphQL, on the embedded stack (PostgreSQL + Temporal dev server),
 // at a fixed event rate. Prints p50/p90/p99/max; it does not pass or fail.
 //   npm run build && node bench/handoff-latency.mjs [--events 200] [--rate 5]
 import { mkdtemp } from 'node:fs/promises';

@@ -5,48 +5,34 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { cacheDir } from './lib/provision.mjs';
-import { DEFAULT_MAX_CONNECTIONS, startEmbeddedDatabase } from './lib/embedded-db.mjs';
+import { startEmbeddedDatabase } from './lib/embedded-db.mjs';
 
 const { values } = parseArgs({
   options: {
-    'data-dir': { type: 'string', default: process.env.BATON_DB_DIR ?? path.join(cacheDir(), 'pgdata') },
+    'data-dir': { type: 'string', default: process.env.BATON_DB_DIR ?? path.join(cacheDir(), 'postgres') },
     port: { type: 'string', default: process.env.BATON_DB_PORT ?? '5433' },
-    'max-connections': { type: 'string', default: String(DEFAULT_MAX_CONNECTIONS) },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 if (values.help) {
-  console.log('usage: node scripts/embedded-db.mjs [--data-dir DIR] [--port N] [--max-connections N]');
+  console.log('usage: node scripts/embedded-db.mjs [--data-dir DIR] [--port N]');
   process.exit(0);
 }
 
 const log = (msg) => console.error(`[embedded-db] ${msg}`);
 const port = Number(values.port);
-const maxConnections = Number(values['max-connections']);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`[embedded-db] --port must be an integer 0..65535, got "${values.port}"`);
   process.exit(2);
 }
-if (!Number.isInteger(maxConnections) || maxConnections < 1) {
-  console.error(`[embedded-db] --max-connections must be a positive integer, got "${values['max-connections']}"`);
-  process.exit(2);
-}
 
-// Handlers first: a signal during the (multi-second) first start must still stop cleanly.
+// Handlers first: a signal during the first start (initdb) must still stop cleanly.
 let db;
 let stopRequested = false;
-let shuttingDown = false;
 async function shutdown() {
-  if (shuttingDown) return;
-  shuttingDown = true;
-  try {
-    await db.stop();
-    process.exit(0);
-  } catch (err) {
-    console.error(`[embedded-db] stop failed: ${err.message}`);
-    process.exit(1);
-  }
+  await db.stop();
+  process.exit(0);
 }
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
@@ -56,10 +42,14 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 try {
-  db = await startEmbeddedDatabase({ dataDir: values['data-dir'], port, maxConnections, log });
+  db = await startEmbeddedDatabase({ dataDir: values['data-dir'], port, log });
 } catch (err) {
   console.error(`[embedded-db] ${err.message}`);
   process.exit(1);
 }
 if (stopRequested) await shutdown();
 console.log(db.url);
+db.exited.then(({ code, signal }) => {
+  log(`PostgreSQL exited (code ${code}, signal ${signal})`);
+  process.exit(1);
+});

@@ -1,5 +1,5 @@
 // `npm start`: build, then bring the whole platform up on this machine on the embedded
-// default (PGlite + Temporal dev server, both persisted under .data/), seed the demo
+// default (PostgreSQL + Temporal dev server, both persisted under .data/), seed the demo
 // organisation on first start, and stop everything cleanly on Ctrl-C. The Temporal dev
 // server, the worker and the API are supervised: one that dies is restarted with backoff
 // (BATON_SUPERVISE=0 turns that off: then a crashed API or worker stops the platform).

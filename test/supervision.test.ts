@@ -4,7 +4,7 @@ import { DEMO, eventually } from './support/system';
 
 /**
  * A platform of its own (own data directory, own database), started like `npm start` with
- * supervision on: its Temporal dev server and then its worker are killed without warning,
+ * supervision on: its embedded database, its Temporal dev server and then its worker are killed without warning,
  * each comes back by itself, /health says so, and a lead captured afterwards is routed.
  */
 interface ChildStatus {
@@ -18,6 +18,9 @@ const RECORD = `mutation($i: RecordEngagementInput!) { recordEngagement(input: $
 const unique = () => `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
 
 let s: IsolatedStack;
+// With DATABASE_URL the database is not the stack's own, so it is not supervised.
+const embeddedDatabase = !process.env.DATABASE_URL;
+const supervised = embeddedDatabase ? ['api', 'database', 'temporal', 'worker'] : ['api', 'temporal', 'worker'];
 
 const status = (): Record<string, ChildStatus> => JSON.parse(readFileSync(s.statusFile!, 'utf8')).children;
 
@@ -36,7 +39,7 @@ function alive(pid: number): boolean {
 }
 
 /** SIGKILL a supervised child; wait until it is back with a new pid and /health is ok again. */
-async function killAndAwaitRecovery(name: 'temporal' | 'worker') {
+async function killAndAwaitRecovery(name: 'database' | 'temporal' | 'worker') {
   const before = status()[name];
   expect(before.state).toBe('up');
   process.kill(before.pid!, 'SIGKILL');
@@ -65,11 +68,12 @@ describe('npm start supervision', () => {
     const h = await health();
     expect(h.httpStatus).toBe(200);
     expect(h.body.supervisor).toMatchObject({ supervised: true, ok: true });
-    expect(Object.keys(h.body.supervisor.children).sort()).toEqual(['api', 'temporal', 'worker']);
+    expect(Object.keys(h.body.supervisor.children).sort()).toEqual(supervised);
     for (const c of Object.values(h.body.supervisor.children)) expect(c).toMatchObject({ state: 'up', restarts: 0, lastExit: null });
   });
 
-  it('restarts a killed Temporal dev server and a killed worker; a lead captured afterwards is routed', async () => {
+  it('restarts a killed embedded database, Temporal dev server and worker; a lead captured afterwards is routed', async () => {
+    if (embeddedDatabase) await killAndAwaitRecovery('database');
     await killAndAwaitRecovery('temporal');
     await killAndAwaitRecovery('worker');
     expect(s.output()).toMatch(/\[supervised\] temporal exited \(signal SIGKILL\); restarting in 1 s \(restart #1\)/);

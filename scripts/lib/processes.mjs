@@ -6,10 +6,11 @@ import { createWriteStream } from 'node:fs';
 /**
  * `detached` puts the child in its own process group, so a Ctrl-C in the terminal reaches
  * only the parent, which then stops its children in order (a supervised stack).
- * @param {{ name: string, command: string, args: string[], env?: Record<string,string>, cwd?: string, logFile?: string, echo?: boolean, detached?: boolean }} o
+ * `uid`/`gid` run it as another user (the embedded database, started by root).
+ * @param {{ name: string, command: string, args: string[], env?: Record<string,string>, cwd?: string, logFile?: string, echo?: boolean, detached?: boolean, uid?: number, gid?: number }} o
  */
-export function startProcess({ name, command, args, env = {}, cwd, logFile, echo = true, detached = false }) {
-  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached });
+export function startProcess({ name, command, args, env = {}, cwd, logFile, echo = true, detached = false, uid, gid }) {
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached, uid, gid });
   const file = logFile ? createWriteStream(logFile, { flags: 'a' }) : null;
   const listeners = new Set();
   const onData = (chunk) => {

@@ -44,13 +44,20 @@ export async function startStack(o) {
   const supervised = (name, start) => (supervisor ? supervisor.supervise(name, start) : start());
 
   try {
-    // Database: a real PostgreSQL when DATABASE_URL is given, else embedded PGlite.
+    // Database: the PostgreSQL of DATABASE_URL when given, else the embedded PostgreSQL.
     if (o.databaseUrl) {
       stack.databaseUrl = o.databaseUrl;
     } else {
-      const db = await startEmbeddedDatabase({ dataDir: path.join(dataDir, 'pglite'), port: o.dbPort ?? 0, log });
-      stack.databaseUrl = db.url;
-      stops.push(db.stop);
+      await mkdir(path.join(dataDir, 'logs'), { recursive: true });
+      const dbPort = o.dbPort || (await freePort());
+      const launchDatabase = () =>
+        startEmbeddedDatabase({ dataDir: path.join(dataDir, 'postgres'), port: dbPort, log, logFile: path.join(dataDir, 'logs', 'postgres.log'), detached });
+      let first;
+      const db = await supervised('database', async () => (first = await launchDatabase()));
+      stack.databaseUrl = first.url; // a restart keeps the port, so the URL holds
+      stack.database = db;
+      stops.push(() => db.stop());
+      if (existsSync(path.join(dataDir, 'pglite'))) log(`${path.join(dataDir, 'pglite')} holds data of the former PGlite default; it is not carried over (see docs/runtime.md)`);
     }
 
     // Temporal: an existing server when TEMPORAL_ADDRESS is given, else the CLI dev server.

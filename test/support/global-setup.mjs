@@ -32,7 +32,7 @@ export default async function globalSetup() {
     BATON_TEST_TEMPORAL_CLI: stack.temporalCliPath ?? '',
     BATON_TEST_WORKER_PID: String(stack.worker.pid),
     BATON_TEST_DATA_DIR: dataDir,
-    BATON_TEST_DB_KIND: databaseUrl ? 'postgresql' : 'embedded',
+    
   });
-  process.stdout.write(`\n[system] platform up in ${Date.now() - t0} ms (database: ${databaseUrl ? 'PostgreSQL' : 'embedded PGlite'})\n`);
+  process.stdout.write(`\n[system] platform up in ${Date.now() - t0} ms (database: ${databaseUrl ? 'PostgreSQL' : 'embedded PostgreSQL'})\n`);
 }

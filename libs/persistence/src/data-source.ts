@@ -16,7 +16,7 @@ export const MIGRATIONS = [Foundation1764000000000, LeadLifecycle1764000100000, 
 
 /**
  * One definition for API, worker, scripts and tests: the ordinary `postgres` driver
- * against either the embedded PGlite socket or a real PostgreSQL. Schema changes go
+ * against the embedded PostgreSQL or one of your own. Schema changes go
  * through migrations only; `synchronize` stays off.
  */
 export function dataSourceOptions(url: string, poolSize = 5): DataSourceOptions {
