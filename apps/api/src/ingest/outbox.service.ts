@@ -214,37 +214,37 @@ export class OutboxService {
     }
   }
 
+  /**
+   * One statement, so a claim costs one round trip: the head (the lead's oldest pending row)
+   * decides — locked by another claimer, leased, or backing off means the lead is not ours now.
+   */
   private async claim(leadId: string): Promise<ClaimedRow[]> {
-    return this.db.transaction(async (tx) => {
-      const [head] = await tx.query(`SELECT min(id)::text AS id FROM ingest_outbox WHERE lead_id = $1 AND status = 'PENDING'`, [leadId]);
-      if (!head?.id) return [];
-      // The head decides: locked by another claimer, leased, or backing off means the lead is not ours now.
-      const locked = await tx.query(
-        `SELECT id FROM ingest_outbox
-         WHERE id = $1 AND status = 'PENDING' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
-         FOR UPDATE SKIP LOCKED`,
-        [head.id],
-      );
-      if (!locked.length) return [];
-      const claimed: ClaimedRow[] = await tx.query(
-        `UPDATE ingest_outbox SET lease_owner = $2, lease_until = now() + ($3 * interval '1 millisecond')
-         WHERE id IN (SELECT id FROM ingest_outbox WHERE lead_id = $1 AND status = 'PENDING' AND id >= $4 ORDER BY id LIMIT $5)
-         RETURNING id::text AS id, lead_id, kind, event_id, attempts`,
-        [leadId, this.instance, LEASE_MS, head.id, ROWS_PER_CLAIM],
-      );
-      // pg returns the UPDATE's rows as [rows, count] through TypeORM.
-      const list = (Array.isArray(claimed[0]) ? claimed[0] : claimed) as ClaimedRow[];
-      return list.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-    });
+    const claimed = await this.db.query(
+      `WITH head AS (
+         SELECT id FROM ingest_outbox
+          WHERE id = (SELECT min(id) FROM ingest_outbox WHERE lead_id = $1 AND status = 'PENDING')
+            AND status = 'PENDING' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
+          FOR UPDATE SKIP LOCKED)
+       UPDATE ingest_outbox SET lease_owner = $2, lease_until = now() + ($3 * interval '1 millisecond')
+        WHERE id IN (SELECT o.id FROM ingest_outbox o, head WHERE o.lead_id = $1 AND o.status = 'PENDING' AND o.id >= head.id ORDER BY o.id LIMIT $4)
+       RETURNING id::text AS id, lead_id, kind, event_id, attempts`,
+      [leadId, this.instance, LEASE_MS, ROWS_PER_CLAIM],
+    );
+    // pg returns the UPDATE's rows as [rows, count] through TypeORM.
+    const list = (Array.isArray(claimed[0]) ? claimed[0] : claimed) as ClaimedRow[];
+    return list.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
   }
 
   /** One row to the lead's workflow, exactly as ingest always did (start, or signal-with-start). */
   private async deliver(row: ClaimedRow, deadline: number): Promise<'DELIVERED' | 'STORED'> {
-    const [lead] = await this.db.query(`SELECT id, stage, workflow_id, first_touch_at, created_at FROM lead WHERE id = $1`, [row.lead_id]);
-    const event = row.event_id ? (await this.db.query(`SELECT id, type, occurred_at FROM engagement_event WHERE id = $1`, [row.event_id]))[0] : null;
-    if (!lead || (row.kind === 'ENGAGEMENT' && !event)) return 'STORED';
+    const [lead] = await this.db.query(
+      `SELECT l.id, l.stage, l.workflow_id, l.first_touch_at, l.created_at, e.id AS event_id, e.type AS event_type, e.occurred_at
+         FROM lead l LEFT JOIN engagement_event e ON e.id = $2 WHERE l.id = $1`,
+      [row.lead_id, row.event_id],
+    );
+    if (!lead || (row.kind === 'ENGAGEMENT' && !lead.event_id)) return 'STORED';
     // The lead may have moved on since the row was written: never wake a closed lead, nor for an event that cannot change it.
-    if (outboxStatusFor(row.kind, lead.stage, event?.type ?? null) === 'STORED') return 'STORED';
+    if (outboxStatusFor(row.kind, lead.stage, lead.event_type ?? null) === 'STORED') return 'STORED';
     const args: LeadWorkflowInput = { leadId: lead.id, capturedAt: new Date(lead.first_touch_at ?? lead.created_at).toISOString() };
     const common = {
       workflowId: lead.workflow_id as string,
@@ -264,7 +264,7 @@ export class OutboxService {
             : this.temporal.workflow.signalWithStart('leadWorkflow', {
                 ...common,
                 signal: engagementSignal,
-                signalArgs: [{ eventId: event.id, type: event.type, occurredAt: new Date(event.occurred_at).toISOString() }],
+                signalArgs: [{ eventId: lead.event_id, type: lead.event_type, occurredAt: new Date(lead.occurred_at).toISOString() }],
               }),
         ),
       );
