@@ -23,6 +23,7 @@
 // ≥ 0.5. It prints figures; it does not pass or fail.
 //   npm run build && node bench/ingest.mjs [--database-url postgres://...] [--step-seconds 10]
 //     [--rates 10,20,40,...] [--max-rate 640] [--seed 1] [--nurtured 200] [--sal 100] [--json] [--keep]
+//     [--temporal-address host:port]  (both parts on that server instead of the stack's dev server)
 // Without --database-url Baton runs on the embedded database, which serves one statement at a
 // time from this process: give a PostgreSQL server (a fresh database is created on it and
 // dropped at the end) for figures that mean something.
@@ -51,6 +52,7 @@ const MAX_RATE = Number(opt('max-rate', Infinity));
 const RATES = String(opt('rates', '10,20,40,60,80,120,160,240,320,480,640')).split(',').map(Number).filter((r) => r > 0 && r <= MAX_RATE);
 const SEED = Number(opt('seed', 1));
 const SERVER_URL = opt('database-url', null);
+const TEMPORAL_ADDRESS = opt('temporal-address', undefined);
 const NURTURED = Number(opt('nurtured', 200));
 const IN_SAL = Number(opt('sal', 100));
 const JSON_OUT = argv.includes('--json');
@@ -100,6 +102,15 @@ function ceiling(steps, qualifies) {
 const errorsText = (errors) => Object.entries(errors).map(([k, n]) => `${k} ${n}`).join(', ') || '-';
 const cpuText = (cpu, names) => names.map((n) => cpu[n] ?? '-').join('/') + `  load ${cpu.load1}`;
 
+/** Wait until `outstanding()` is 0 (at most `limitMs`): the next part starts on an idle server. */
+async function drained(outstanding, what, limitMs = 180_000) {
+  const t = Date.now();
+  if (outstanding() > 0) log(`${what} (${outstanding()} events)`);
+  while (outstanding() > 0 && Date.now() - t < limitMs) await sleep(200);
+  if (outstanding() > 0) log(`${outstanding()} events still outstanding after ${limitMs / 1000} s; going on`);
+  else if (Date.now() - t > 1000) log(`drained in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+}
+
 // ---------------------------------------------------------------- 1. bare ceiling
 async function bareCeiling(stack, sampler) {
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -125,7 +136,10 @@ async function bareCeiling(stack, sampler) {
     const send = async (r, workflowId) => {
       const eventId = `e${events++}`;
       const activityRan = new Promise((resolve) => ran.set(eventId, resolve));
-      await client.workflow.signalWithStart('bareLead', { workflowId, taskQueue, signal: 'event', signalArgs: [eventId] });
+      await client.workflow.signalWithStart('bareLead', { workflowId, taskQueue, signal: 'event', signalArgs: [eventId] }).catch((e) => {
+        ran.delete(eventId);
+        throw e;
+      });
       r.acceptedAt = performance.now();
       r.doneAt = await activityRan;
     };
@@ -136,7 +150,7 @@ async function bareCeiling(stack, sampler) {
     const fire = (r) => send(r, rnd() < 0.1 ? `ingestbench-bare-${RUN}-new-${starts++}` : pick(rnd, pool));
     console.log(`\n1. bare ceiling: signal-with-start of a trivial workflow, one local activity per signal (worker in the bench process)`);
     console.log('  asked/s  achieved/s  done/s  start p50/p99 ms  activity p50/p99 ms  errors  | cpu % bench/temporal');
-    return await runSteps({
+    const steps = await runSteps({
       rates: RATES,
       seconds: STEP_SECONDS,
       fire,
@@ -152,6 +166,8 @@ async function bareCeiling(stack, sampler) {
         );
       },
     });
+    await drained(() => ran.size, 'bare: waiting for the last step\'s backlog');
+    return steps;
   } finally {
     worker.shutdown();
     await running.catch((e) => log(`bare worker: ${e.message}`));
@@ -265,7 +281,7 @@ async function main() {
   const databaseUrl = SERVER_URL ? await freshDatabase(SERVER_URL) : undefined;
   if (databaseUrl && !KEEP) cleanups.push(() => dropDatabase(SERVER_URL, databaseUrl));
   log(`starting the stack (${databaseUrl ? `PostgreSQL ${new URL(databaseUrl).pathname.slice(1)}` : 'embedded database'})`);
-  const stack = await startStack({ dataDir, databaseUrl, echo: false, env: { LOG_LEVEL: 'warn' }, log: () => {} });
+  const stack = await startStack({ dataDir, databaseUrl, temporalAddress: TEMPORAL_ADDRESS, echo: false, env: { LOG_LEVEL: 'warn' }, log: () => {} });
   cleanups.push(() => stack.stop());
   log(`stack up: api ${stack.apiUrl}, temporal ${stack.temporalAddress}, logs in ${dataDir}/logs`);
   const sampler = cpuSampler({ api: () => stack.api?.pid, worker: () => stack.worker?.pid, temporal: () => stack.temporal?.pid, db: () => (databaseUrl ? { comm: 'postgres' } : null), bench: () => process.pid });

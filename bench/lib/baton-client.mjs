@@ -34,10 +34,10 @@ export async function recordEngagement(apiUrl, token, input) {
  * `ownerId` of every lead still waiting (aliases, `batch` leads a request), so the cost does
  * not grow with a poll per lead. `wait(leadId)` resolves with `{ at, ownerId }`, `at` the
  * instant (performance.now()) of the answer that showed the owner, or fails after `timeoutMs`
- * (kind `route timeout`).
+ * or the wait's own limit (kind `route timeout`).
  */
 export function routeWatcher({ apiUrl, token, intervalMs = 25, batch = 100, timeoutMs = 30_000 }) {
-  const waiting = new Map(); // leadId -> { since, resolve, reject }
+  const waiting = new Map(); // leadId -> { since, limit, resolve, reject }
   let running = true;
   const pollBatch = async (ids) => {
     const query = `query(${ids.map((_, i) => `$l${i}: ID!`).join(', ')}) { ${ids.map((_, i) => `l${i}: lead(id: $l${i}) { ownerId }`).join(' ')} }`;
@@ -48,7 +48,7 @@ export function routeWatcher({ apiUrl, token, intervalMs = 25, batch = 100, time
       if (!w) return;
       const ownerId = data?.[`l${i}`]?.ownerId;
       if (ownerId) w.resolve({ at: seenAt, ownerId });
-      else if (seenAt - w.since > timeoutMs) w.reject(failure('route timeout'));
+      else if (seenAt - w.since > w.limit) w.reject(failure('route timeout'));
       else return;
       waiting.delete(id);
     });
@@ -64,7 +64,7 @@ export function routeWatcher({ apiUrl, token, intervalMs = 25, batch = 100, time
     }
   })();
   return {
-    wait: (leadId) => new Promise((resolve, reject) => waiting.set(leadId, { since: performance.now(), resolve, reject })),
+    wait: (leadId, limit = timeoutMs) => new Promise((resolve, reject) => waiting.set(leadId, { since: performance.now(), limit, resolve, reject })),
     stop: async () => {
       running = false;
       await loop;
@@ -103,7 +103,7 @@ export async function leadsInSal({ stack, integration, watcher, reps, count, eve
   return inParallel(count, concurrency, async (i) => {
     const input = event(i);
     const { leadId } = await recordEngagement(stack.apiUrl, integration, input);
-    const { ownerId } = await watcher.wait(leadId);
+    const { ownerId } = await watcher.wait(leadId, 120_000);
     const { acceptLead } = await gql(stack.apiUrl, ownerToken(ownerId), ACCEPT, { i: { leadId, requestId: `accept-${input.idempotencyKey}` } });
     if (acceptLead.stage !== 'SAL') throw new Error(`lead ${leadId} is ${acceptLead.stage} after acceptLead`);
     return input.email;
