@@ -208,6 +208,8 @@ function batonFigures(step) {
   step.route = summary(qualifying.map((r) => r.routeMs));
   step.delivery = {};
   for (const r of step.records) if (r.delivery) step.delivery[r.delivery] = (step.delivery[r.delivery] ?? 0) + 1;
+  // In the JSON only: the accept latency of each part of the mix (a stored event never waits for Temporal).
+  step.acceptByKind = Object.fromEntries(['nurtured', 'sal', 'qualifying'].map((k) => [k, summary(step.records.filter((r) => r.kind === k && r.acceptedAt !== null).map((r) => r.acceptedAt - r.sentAt))]));
   return step;
 }
 
