@@ -24,9 +24,9 @@
 //   npm run build && node bench/ingest.mjs [--database-url postgres://...] [--step-seconds 10]
 //     [--rates 10,20,40,...] [--max-rate 640] [--seed 1] [--nurtured 200] [--sal 100] [--json] [--keep]
 //     [--temporal-address host:port]  (both parts on that server instead of the stack's dev server)
-// Without --database-url Baton runs on the embedded database, which serves one statement at a
-// time from this process: give a PostgreSQL server (a fresh database is created on it and
-// dropped at the end) for figures that mean something.
+// Without --database-url Baton runs on the stack's embedded database; give a PostgreSQL server
+// (a fresh database is created on it and dropped at the end) for figures that compare with
+// production.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
