@@ -16,6 +16,7 @@ import pg from 'pg';
 import { Client, Connection } from '@temporalio/client';
 import { userToken } from '../scripts/lib/demo-leads.mjs';
 import { startStack } from '../scripts/lib/stack.mjs';
+import { mulberry32 } from './lib/stats.mjs';
 
 const argv = process.argv.slice(2);
 const arg = (name, dflt) => {
@@ -35,15 +36,6 @@ const CALL_LIMIT_MS = Number(arg('call-limit', 300)) * 1000; // retries of one c
 const MIN_UPTIME_MS = Number(arg('min-uptime', 60)) * 1000; // a child is killed again only after this long up
 
 // ---------------------------------------------------------------- seeded randomness
-function mulberry32(a) {
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rnd = mulberry32(SEED);
 const chaosRnd = mulberry32(SEED * 7919 + 17);
 const pick = (r, xs) => xs[Math.floor(r() * xs.length)];

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { graphql, token } from '../scripts/lib/demo-leads.mjs';
 import { startStack } from '../scripts/lib/stack.mjs';
+import { pct } from './lib/stats.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -14,11 +15,6 @@ const arg = (name, dflt) => {
 };
 const EVENTS = arg('events', 200);
 const RATE = arg('rate', 5);
-const pct = (sorted, p) => {
-  const x = (sorted.length - 1) * p;
-  const lo = Math.floor(x);
-  return sorted[lo] + (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]) * (x - lo);
-};
 
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'baton-bench-'));
 const stack = await startStack({ dataDir, echo: false, env: { LOG_LEVEL: 'warn' }, log: () => {} });

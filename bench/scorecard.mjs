@@ -27,6 +27,7 @@ import { run, startProcess } from '../scripts/lib/processes.mjs';
 import { ensureTemporalCli, freePort, startTemporalDevServer } from '../scripts/lib/provision.mjs';
 import { ROOT } from '../scripts/lib/stack.mjs';
 import { LOADED_TABLES, loadInfo, loadKpiDataset } from './lib/kpi-dataset.mjs';
+import { pct } from './lib/stats.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
@@ -50,11 +51,6 @@ const DB_NAME = 'baton_bench_kpi';
 const DIST = path.join(ROOT, 'dist');
 
 const log = (m) => console.log(m);
-const pct = (sorted, p) => {
-  const x = (sorted.length - 1) * p;
-  const lo = Math.floor(x);
-  return sorted[lo] + (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]) * (x - lo);
-};
 const fmt = (n) => n.toLocaleString('en');
 
 for (const f of ['libs/persistence/src/migrate.js', 'libs/persistence/src/seed.js', 'apps/api/src/main.js', 'apps/api/src/auth/issue-token.js']) {

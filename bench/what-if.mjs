@@ -2,6 +2,7 @@
 // events, draft vs active, with the pure rules the API runs. Prints figures; never fails.
 //   npm run build && node bench/what-if.mjs [--events 100000]
 import { createRequire } from 'node:module';
+import { mulberry32 } from './lib/stats.mjs';
 const require = createRequire(import.meta.url);
 const { DEFAULT_STAGE_DEFINITION_V1, simulateDefinitions } = require('../dist/libs/domain/src/index.js');
 
@@ -18,14 +19,7 @@ const INDUSTRIES = ['SaaS', 'FinTech', 'Healthcare', 'Retail', 'Manufacturing'];
 const COUNTRIES = ['DE', 'US', 'FR', 'JP', 'BR', 'GB'];
 
 // Deterministic pseudo-random data (mulberry32) so every run replays the same events.
-let seed = 42;
-const rnd = () => {
-  seed |= 0;
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const rnd = mulberry32(42);
 const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
 const weighted = () => {
   let r = rnd() * WEIGHTS.reduce((a, b) => a + b, 0);
