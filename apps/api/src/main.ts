@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { checkDatabase, connectTemporal, ensureSearchAttributes, exitOnStartupError, JsonLogger, loadConfig } from '../../../libs/runtime/src';
 import { AppModule } from './app.module';
 import { batonValidationPipe } from './common/validation.pipe';
@@ -10,7 +11,10 @@ async function bootstrap(): Promise<void> {
   await checkDatabase(config);
   const temporal = await connectTemporal(config);
   await ensureSearchAttributes(temporal, config.temporalNamespace);
-  const app = await NestFactory.create(AppModule.forRoot(config, temporal), { logger, bufferLogs: false, rawBody: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, temporal), { logger, bufferLogs: false, rawBody: true });
+  // A batch of 500 engagement events (GraphQL or the webhook) is up to about 2.5 MB of JSON;
+  // the parser keeps the raw body for the webhook's signature.
+  app.useBodyParser('json', { limit: '4mb' });
   app.useGlobalPipes(batonValidationPipe);
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);

@@ -8,6 +8,7 @@ import { Public } from '../auth/roles.decorator';
 import { flattenValidationErrors } from '../common/validation.pipe';
 import { BATON_CONFIG } from '../config/config.module';
 import { RecordEngagementInput } from './dto/record-engagement.input';
+import { EngagementBatchService } from './engagement-batch.service';
 import { EngagementService } from './engagement.service';
 
 /** How old a signed request may be before it is refused as a possible replay. */
@@ -19,27 +20,34 @@ export function signWebhook(secret: string, timestamp: number, rawBody: string):
 }
 
 type HttpResponse = { status(code: number): { json(body: unknown): void } };
+type Refuse = (status: number, code: string, message: string, extra?: Record<string, unknown>) => void;
+
+const refusal = (res: HttpResponse): Refuse => (status, code, message, extra = {}) => res.status(status).json({ error: { code, message, ...extra } });
+
+/** A typed service error as the webhook answers it. */
+function refuseTyped(refuse: Refuse, e: unknown): void {
+  if (!(e instanceof GraphQLError)) throw e;
+  const code = String(e.extensions.code);
+  refuse(code === 'BAD_USER_INPUT' ? 400 : code === 'CONFLICT' ? 409 : 503, code, e.message, e.extensions as Record<string, unknown>);
+}
 
 /**
  * Signed HTTP ingest for integrations (web forms, tracking, CRMs). Authenticated by the
- * HMAC signature, not a bearer token; the body is the RecordEngagementInput as JSON.
+ * HMAC signature, not a bearer token. `POST /webhooks/engagement`: the body is the
+ * RecordEngagementInput as JSON. `POST /webhooks/engagement/batch`: `{ "events": [ … ] }`,
+ * answered with one result per event (as GraphQL `recordEngagements`).
  */
 @Controller('webhooks')
 export class EngagementWebhookController {
-  constructor(private readonly engagement: EngagementService, @Inject(BATON_CONFIG) private readonly config: BatonConfig) {}
+  constructor(private readonly engagement: EngagementService, private readonly batch: EngagementBatchService, @Inject(BATON_CONFIG) private readonly config: BatonConfig) {}
 
   @Public()
   @Post('engagement')
   @HttpCode(202)
   async receive(@Req() req: { rawBody?: Buffer }, @Headers('x-baton-timestamp') ts: string | undefined, @Headers('x-baton-signature') sig: string | undefined, @Body() body: unknown, @Res() res: HttpResponse): Promise<void> {
-    const refuse = (status: number, code: string, message: string, extra: Record<string, unknown> = {}) => res.status(status).json({ error: { code, message, ...extra } });
-    const timestamp = Number(ts);
-    if (!ts || !Number.isInteger(timestamp)) return refuse(401, 'UNAUTHENTICATED', 'x-baton-timestamp header (unix seconds) is required');
-    if (Math.abs(Date.now() / 1000 - timestamp) > WEBHOOK_REPLAY_WINDOW_S) return refuse(401, 'UNAUTHENTICATED', `x-baton-timestamp is outside the ${WEBHOOK_REPLAY_WINDOW_S}s replay window`);
-    const raw = req.rawBody?.toString('utf8') ?? '';
-    const expected = Buffer.from(signWebhook(this.config.webhookSecret, timestamp, raw));
-    const given = Buffer.from(sig ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return refuse(401, 'UNAUTHENTICATED', 'x-baton-signature does not match the body');
+    const refuse = refusal(res);
+    const unsigned = this.signatureProblem(req, ts, sig);
+    if (unsigned) return refuse(401, 'UNAUTHENTICATED', unsigned);
 
     const input = plainToInstance(RecordEngagementInput, body ?? {});
     const errors = await validate(input, { whitelist: true, forbidNonWhitelisted: true });
@@ -51,11 +59,41 @@ export class EngagementWebhookController {
       const result = await this.engagement.record(input, 'WEBHOOK');
       res.status(result.recorded ? 202 : 200).json(result);
     } catch (e) {
-      if (e instanceof GraphQLError) {
-        const code = String(e.extensions.code);
-        return refuse(code === 'BAD_USER_INPUT' ? 400 : code === 'CONFLICT' ? 409 : 503, code, e.message, e.extensions as Record<string, unknown>);
-      }
-      throw e;
+      refuseTyped(refuse, e);
     }
+  }
+
+  /** 200 with `{ results }` whenever the batch itself is well-formed, whatever became of each event. */
+  @Public()
+  @Post('engagement/batch')
+  @HttpCode(200)
+  async receiveBatch(@Req() req: { rawBody?: Buffer }, @Headers('x-baton-timestamp') ts: string | undefined, @Headers('x-baton-signature') sig: string | undefined, @Body() body: unknown, @Res() res: HttpResponse): Promise<void> {
+    const refuse = refusal(res);
+    const unsigned = this.signatureProblem(req, ts, sig);
+    if (unsigned) return refuse(401, 'UNAUTHENTICATED', unsigned);
+
+    const events = (body as { events?: unknown } | null)?.events;
+    const others = body && typeof body === 'object' ? Object.keys(body).filter((k) => k !== 'events') : [];
+    if (!Array.isArray(events) || others.length) {
+      const violations = [{ field: others[0] ?? 'events', rule: others.length ? 'whitelistValidation' : 'isArray', message: others.length ? 'should not exist: the body is { "events": [ … ] }' : 'must be an array of engagement events' }];
+      return refuse(400, 'BAD_USER_INPUT', `${violations[0].field}: ${violations[0].message}`, { field: violations[0].field, violations });
+    }
+    try {
+      res.status(200).json({ results: await this.batch.recordMany(events, 'WEBHOOK', 'events') });
+    } catch (e) {
+      refuseTyped(refuse, e);
+    }
+  }
+
+  /** Why the request is not authentic (null: it is): the timestamp's window, then the HMAC over the raw body. */
+  private signatureProblem(req: { rawBody?: Buffer }, ts: string | undefined, sig: string | undefined): string | null {
+    const timestamp = Number(ts);
+    if (!ts || !Number.isInteger(timestamp)) return 'x-baton-timestamp header (unix seconds) is required';
+    if (Math.abs(Date.now() / 1000 - timestamp) > WEBHOOK_REPLAY_WINDOW_S) return `x-baton-timestamp is outside the ${WEBHOOK_REPLAY_WINDOW_S}s replay window`;
+    const raw = req.rawBody?.toString('utf8') ?? '';
+    const expected = Buffer.from(signWebhook(this.config.webhookSecret, timestamp, raw));
+    const given = Buffer.from(sig ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'x-baton-signature does not match the body';
+    return null;
   }
 }

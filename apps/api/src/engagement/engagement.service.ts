@@ -1,14 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { ErrorCode } from '../../../../libs/contracts/src';
 import { instantRangeViolation } from '../../../../libs/domain/src';
 import { EngagementEventEntity, IngestReceiptEntity, LeadEntity } from '../../../../libs/persistence/src';
 import { badInput, domainError } from '../common/errors';
 import { OutboxService } from '../ingest/outbox.service';
-import { insertNewLead, missingProfilePatch } from '../leads/lead.factory';
-import { requestHash } from '../common/request-hash';
 import { RecordEngagementInput, RecordEngagementPayload } from './dto/record-engagement.input';
+import { ENGAGEMENT_RECEIPT_KIND, engagementEventRow, findOrCreateLead, IngestChannel, ingestIdentity } from './engagement-ingest';
 
 /**
  * Engagement ingest, shared by GraphQL and the signed webhook: the event is stored once
@@ -24,11 +23,10 @@ export class EngagementService {
 
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly outbox: OutboxService) {}
 
-  async record(input: RecordEngagementInput, via: 'GRAPHQL' | 'WEBHOOK'): Promise<RecordEngagementPayload> {
+  async record(input: RecordEngagementInput, via: IngestChannel): Promise<RecordEngagementPayload> {
     const outOfRange = instantRangeViolation(input.occurredAt, new Date(), 'occurredAt');
     if (outOfRange) throw badInput([outOfRange]);
-    const email = input.email.trim().toLowerCase();
-    const hash = requestHash({ ...input, email, occurredAt: input.occurredAt.toISOString() });
+    const { email, hash } = ingestIdentity(input);
 
     const result = await this.db.transaction(async (tx) => {
       const prior = await tx.getRepository(IngestReceiptEntity).findOne({ where: { idempotencyKey: input.idempotencyKey } });
@@ -39,23 +37,10 @@ export class EngagementService {
         return { event, lead, recorded: false, leadCreated: false };
       }
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [email]);
-      const { lead, created } = await this.findOrCreateLead(tx, email, input);
-      await tx.getRepository(IngestReceiptEntity).insert({ idempotencyKey: input.idempotencyKey, kind: 'recordEngagement', leadId: lead.id, requestHash: hash });
-      const event = await tx.getRepository(EngagementEventEntity).save(
-        tx.getRepository(EngagementEventEntity).create({
-          idempotencyKey: input.idempotencyKey,
-          leadId: lead.id,
-          type: input.type,
-          occurredAt: input.occurredAt,
-          receivedAt: new Date(),
-          channel: input.channel ?? null,
-          campaign: input.campaign ?? input.utm?.campaign ?? null,
-          utm: { ...(input.utm ?? {}) } as Record<string, string>,
-          url: input.url ?? null,
-          contentTitle: input.contentTitle ?? null,
-          via,
-        }),
-      );
+      const { lead, created } = await findOrCreateLead(tx, email, input);
+      await tx.getRepository(IngestReceiptEntity).insert({ idempotencyKey: input.idempotencyKey, kind: ENGAGEMENT_RECEIPT_KIND, leadId: lead.id, requestHash: hash });
+      const events = tx.getRepository(EngagementEventEntity);
+      const event = await events.save(events.create(engagementEventRow(input, lead.id, via)));
       await this.outbox.enqueue(tx, { leadId: lead.id, kind: 'ENGAGEMENT', eventId: event.id, stage: lead.stage, eventType: event.type });
       return { event, lead, recorded: true, leadCreated: created };
     }).catch((e) => {
@@ -73,18 +58,5 @@ export class EngagementService {
     if (delivery === 'QUEUED') this.logger.log(line);
     else this.logger.debug(line);
     return { eventId: result.event.id, leadId: result.lead.id, recorded: result.recorded, leadCreated: result.leadCreated, delivery };
-  }
-
-  private async findOrCreateLead(tx: EntityManager, email: string, input: RecordEngagementInput): Promise<{ lead: LeadEntity; created: boolean }> {
-    const leads = tx.getRepository(LeadEntity);
-    const existing = await leads.findOne({ where: { email } });
-    const p = input.person ?? {};
-    if (existing) {
-      const patch = missingProfilePatch(existing, p);
-      if (Object.keys(patch).length) await leads.update({ id: existing.id }, patch);
-      return { lead: { ...existing, ...patch } as LeadEntity, created: false };
-    }
-    const lead = await insertNewLead(tx, email, p, input.source ?? 'WEBSITE', input.utm, input.occurredAt);
-    return { lead, created: true };
   }
 }

@@ -21,6 +21,9 @@ export const BACKOFF_MAX_MS = 30_000;
 const LEASE_MS = 60_000;
 /** Rows delivered per lead per claim (the rest wait for the next claim, still in order). */
 const ROWS_PER_CLAIM = 20;
+/** A batch's inline delivery: leads told at once, and how long the answer may spend on them (the rest: the relay). */
+export const INLINE_BATCH_CONCURRENCY = 4;
+export const INLINE_BATCH_BUDGET_MS = 3_000;
 
 export const backoffMs = (attempts: number) => Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.max(0, attempts - 1));
 
@@ -32,6 +35,9 @@ export function outboxStatusFor(kind: OutboxKind, stage: string, eventType: stri
   if (kind === 'ENGAGEMENT' && !engagementWakesLead(stage, eventType ?? '')) return 'STORED';
   return 'PENDING';
 }
+
+/** What an answer says for a row's status. Events stored before the outbox existed were delivered (or kept) by the old path. */
+const deliveryOf = (status: OutboxStatus | undefined): Delivery => (!status ? 'DELIVERED' : status === 'PENDING' ? 'QUEUED' : status);
 
 /** Temporal could not be reached (as opposed to refusing this one call). */
 function isUnreachable(e: unknown): boolean {
@@ -97,6 +103,13 @@ export class OutboxService {
     return saved;
   }
 
+  /** `enqueue` for many rows in one statement: ids follow the array's order, so a lead's rows keep theirs. */
+  async enqueueMany(tx: EntityManager, rows: { leadId: string; kind: OutboxKind; eventId?: string; stage: string; eventType?: string }[]): Promise<void> {
+    if (!rows.length) return;
+    const values = rows.map((r) => ({ leadId: r.leadId, kind: r.kind, eventId: r.eventId ?? null, status: outboxStatusFor(r.kind, r.stage, r.eventType ?? null) }));
+    await tx.getRepository(IngestOutboxEntity).insert(values);
+  }
+
   /** Whether Temporal was recently found unreachable (inline attempts are skipped meanwhile). */
   get temporalUnreachable(): boolean {
     return Date.now() < this.unreachableUntil;
@@ -111,15 +124,35 @@ export class OutboxService {
     await this.deliverLead(leadId, Date.now() + INLINE_DEADLINE_MS).catch((e) => this.logger.warn(`inline delivery for lead ${leadId} failed: ${errorSummary(e)}`));
   }
 
+  /**
+   * A batch's inline delivery: each lead's due rows (`counts`: how many it has queued, so a
+   * lead with more than one claim's worth is claimed again), a few leads at a time, until the
+   * budget is spent; whatever is left stays QUEUED for the relay, in order.
+   */
+  async deliverInlineMany(counts: Map<string, number>): Promise<void> {
+    const queue = [...counts.keys()];
+    const stopAt = Date.now() + INLINE_BATCH_BUDGET_MS;
+    const lane = async () => {
+      for (let leadId = queue.shift(); leadId && Date.now() < stopAt; leadId = queue.shift()) {
+        for (let claims = Math.ceil((counts.get(leadId) ?? 1) / ROWS_PER_CLAIM); claims > 0 && Date.now() < stopAt; claims--) await this.deliverInline(leadId);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(INLINE_BATCH_CONCURRENCY, queue.length) }, lane));
+  }
+
+  /** `statusOf` for many events in one query. */
+  async statusesOf(eventIds: string[]): Promise<Map<string, Delivery>> {
+    const rows: { event_id: string; status: OutboxStatus }[] = eventIds.length ? await this.db.query(`SELECT event_id, status FROM ingest_outbox WHERE event_id = ANY($1::uuid[])`, [eventIds]) : [];
+    const found = new Map(rows.map((r) => [r.event_id, r.status]));
+    return new Map(eventIds.map((id) => [id, deliveryOf(found.get(id))]));
+  }
+
   async statusOf(where: { eventId: string } | { startOfLead: string }): Promise<Delivery> {
     const rows: { status: OutboxStatus }[] =
       'eventId' in where
         ? await this.db.query(`SELECT status FROM ingest_outbox WHERE event_id = $1`, [where.eventId])
         : await this.db.query(`SELECT status FROM ingest_outbox WHERE lead_id = $1 AND kind = 'START' ORDER BY id DESC LIMIT 1`, [where.startOfLead]);
-    const status = rows[0]?.status;
-    // Events stored before the outbox existed were delivered (or kept) by the old path.
-    if (!status) return 'DELIVERED';
-    return status === 'PENDING' ? 'QUEUED' : status;
+    return deliveryOf(rows[0]?.status);
   }
 
   /** Leads whose oldest pending row is due and unclaimed, oldest first. */
