@@ -4,7 +4,9 @@ import { OutboxService } from './outbox.service';
 /** How often the relay looks for due rows when it is idle. */
 export const RELAY_POLL_MS = 500;
 /** Leads handled per pass (bounded work; a full pass is followed by another at once). */
-export const RELAY_LEADS_PER_PASS = 20;
+export const RELAY_LEADS_PER_PASS = 40;
+/** Leads delivered at once: one lead's rows stay in order, different leads need not wait for each other. */
+export const RELAY_LANES = 8;
 /** How often, and after how long, delivered events that no evaluation took into account are queued again. */
 export const REDELIVERY_SWEEP_MS = 10_000;
 export const REDELIVER_AFTER_MS = 30_000;
@@ -60,11 +62,18 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
       await this.outbox.requeueUnevaluated(REDELIVER_AFTER_MS, RELAY_LEADS_PER_PASS * 5);
     }
     const leads = await this.outbox.dueLeads(RELAY_LEADS_PER_PASS);
-    for (const leadId of leads) {
-      if (this.stopped) return false;
-      // Temporal unreachable: stop here; the next pass after the backoff probes again.
-      if (!(await this.outbox.deliverLead(leadId))) return false;
-    }
+    // The first lead alone: after an outage it is the probe, and one failure is enough.
+    const [first, ...rest] = leads;
+    if (first && !(await this.outbox.deliverLead(first))) return false;
+    let reachable = true;
+    const lane = async () => {
+      for (let leadId = rest.shift(); leadId && reachable && !this.stopped; leadId = rest.shift()) {
+        if (!(await this.outbox.deliverLead(leadId))) reachable = false;
+      }
+    };
+    await Promise.all(Array.from({ length: RELAY_LANES }, lane));
+    // Temporal unreachable: stop here; the next pass after the backoff probes again.
+    if (!reachable || this.stopped) return false;
     return leads.length === RELAY_LEADS_PER_PASS;
   }
 }

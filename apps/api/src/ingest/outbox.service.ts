@@ -39,13 +39,33 @@ export function outboxStatusFor(kind: OutboxKind, stage: string, eventType: stri
 /** What an answer says for a row's status. Events stored before the outbox existed were delivered (or kept) by the old path. */
 const deliveryOf = (status: OutboxStatus | undefined): Delivery => (!status ? 'DELIVERED' : status === 'PENDING' ? 'QUEUED' : status);
 
-/** Temporal could not be reached (as opposed to refusing this one call). */
+/** Temporal could not be reached in time (as opposed to refusing this one call). */
 function isUnreachable(e: unknown): boolean {
   for (let c = e as { code?: unknown; name?: string; message?: string; cause?: unknown } | undefined, i = 0; c && i < 5; c = c.cause as typeof c, i++) {
     if (c.code === 14 || c.code === 4 || c.code === 1) return true; // UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED
     if (/deadline|unavailable|connect|ECONNREFUSED/i.test(`${c.name ?? ''} ${c.message ?? ''}`)) return true;
   }
   return false;
+}
+
+function isDeadline(e: unknown): boolean {
+  for (let c = e as { code?: unknown; name?: string; cause?: unknown } | undefined, i = 0; c && i < 5; c = c.cause as typeof c, i++) {
+    if (c.code === 4 || c.name === 'DeadlineExceeded') return true;
+  }
+  return false;
+}
+
+/** A missed deadline while other deliveries still succeed is load, not an outage. */
+export const BUSY_WINDOW_MS = 2_000;
+
+/**
+ * Whether a failed delivery means Temporal is down (skip inline attempts, the relay probes
+ * after a backoff) rather than busy: under load some calls miss their deadline while the
+ * rest get through, and treating that as an outage turned a busy minute into queued answers.
+ */
+export function temporalLooksDown(e: unknown, msSinceLastDelivery: number): boolean {
+  if (!isUnreachable(e)) return false;
+  return !(isDeadline(e) && msSinceLastDelivery < BUSY_WINDOW_MS);
 }
 
 /** Error kind for the row: a name and gRPC code, never a payload (no personal data). */
@@ -92,6 +112,7 @@ export class OutboxService {
   /** After Temporal was unreachable: no inline attempts until then (answers stay fast), the relay probes. */
   private unreachableUntil = 0;
   private unreachableStreak = 0;
+  private lastDeliveredAt = 0;
 
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly temporal: Client) {}
 
@@ -221,7 +242,7 @@ export class OutboxService {
         try {
           outcome = await this.deliver(row, deadline ?? Date.now() + RELAY_CALL_DEADLINE_MS);
         } catch (e) {
-          const unreachable = isUnreachable(e);
+          const unreachable = temporalLooksDown(e, Date.now() - this.lastDeliveredAt);
           const attempts = row.attempts + 1;
           const wait = backoffMs(attempts);
           await this.db.query(
@@ -236,7 +257,10 @@ export class OutboxService {
           `UPDATE ingest_outbox SET status = $2, attempts = attempts + $3, delivered_at = CASE WHEN $2 = 'DELIVERED' THEN now() END, last_error = NULL, lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $4`,
           [row.id, outcome, outcome === 'DELIVERED' ? 1 : 0, this.instance],
         );
-        if (outcome === 'DELIVERED') this.markReachable();
+        if (outcome === 'DELIVERED') {
+          this.lastDeliveredAt = Date.now();
+          this.markReachable();
+        }
         if (row.attempts > 0) this.logger.log(`outbox row ${row.id} (${row.kind}, lead ${row.lead_id}) ${outcome.toLowerCase()} after ${row.attempts} failed attempt(s)`);
       }
       return true;
@@ -310,6 +334,7 @@ export class OutboxService {
   }
 
   private markUnreachable(): void {
+    if (this.temporalUnreachable) return; // concurrent failures of one outage count once
     this.unreachableStreak++;
     this.unreachableUntil = Date.now() + backoffMs(this.unreachableStreak);
   }
