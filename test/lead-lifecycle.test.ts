@@ -1,7 +1,7 @@
 import { ChildProcess } from 'node:child_process';
 import { signWebhook } from '../apps/api/src/engagement/engagement-webhook.controller';
 import { DEV_WEBHOOK_SECRET } from '../libs/runtime/src/config';
-import { DEMO, eventually, gql, gqlOk, killWorker, sql, stack, startWorker, tokenFor } from './support/system';
+import { DEMO, eventually, gql, gqlOk, killWorker, liveFeedListener, sql, stack, startWorker, tokenFor } from './support/system';
 
 const RECORD = `mutation($i: RecordEngagementInput!) { recordEngagement(input: $i) { eventId leadId recorded leadCreated } }`;
 const DETAIL = `query($id: ID!) { lead(id: $id) { id stage ownerId intentScore { score breakdown { type points reason } }
@@ -156,7 +156,8 @@ describe('lead lifecycle over GraphQL against the real platform', () => {
         },
       );
     });
-    await new Promise((r) => setTimeout(r, 500)); // let the subscription open before acting
+    // Open once the API listens for it (no other test of this file subscribes, so the connection is this one's).
+    await eventually(liveFeedListener, 10_000, 'the live feed listening');
     await gqlOk(`mutation($i: ReassignLeadInput!) { reassignLead(input: $i) { ownerId } }`, { i: { leadId, repId: target.id, reason: 'coverage' } }, manager);
     await Promise.race([done, new Promise((_, rej) => setTimeout(() => rej(new Error('no queueChanged event within 15 s')), 15_000))]);
     expect(received.find((e) => e.leadId === leadId)).toMatchObject({ kind: 'LEAD_REASSIGNED' });

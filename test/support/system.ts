@@ -69,6 +69,19 @@ export const tokenFor = (email: string) => tokenAt(stack.databaseUrl(), email);
 
 export const DEMO = (local: string) => `${local}@demo.baton.dev`;
 
+/**
+ * The backend pid of the API's live-feed connection on the test database once it listens
+ * (idle after its first statement, LISTEN), else undefined. LISTEN state is per session
+ * (`pg_listening_channels()` sees only its own), so the connection is found by the
+ * application_name the API gives it.
+ */
+export async function liveFeedListener(): Promise<number | undefined> {
+  const [row] = await sql<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'baton-live-feed' AND state = 'idle' AND query <> ''`,
+  );
+  return row?.pid;
+}
+
 /** Poll until `check` returns a value (not undefined), or fail after `timeoutMs`. */
 export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -1,2 +1,3 @@
 export * from './entities';
 export * from './data-source';
+export { LIVE_CHANNEL } from './migrations/1764000900000-live-notify';

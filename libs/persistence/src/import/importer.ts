@@ -315,8 +315,9 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     };
 
     // Bulk mode: the KPI fact triggers defer to one kpi_refresh_leads(<the transaction's leads>)
-    // before each commit (baton.defer_kpi_facts, docs/kpis.md).
-    const DEFER = `SELECT set_config('baton.defer_kpi_facts', 'on', true)`;
+    // before each commit (baton.defer_kpi_facts, docs/kpis.md), and imported breaches are not
+    // pushed to live subscribers as news (baton.live_notify, migration 1764000900000).
+    const DEFER = `SELECT set_config('baton.defer_kpi_facts', 'on', true), set_config('baton.live_notify', 'off', true)`;
 
     // Keyed by job: the embedded database serves every connection from one session, so its temp tables are shared.
     await db.query(`CREATE TEMP TABLE IF NOT EXISTS import_file_key (job uuid NOT NULL, file int NOT NULL, key text NOT NULL, row_number int NOT NULL, PRIMARY KEY (job, file, key))`);
