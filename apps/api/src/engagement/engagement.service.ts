@@ -5,7 +5,7 @@ import { ErrorCode } from '../../../../libs/contracts/src';
 import { instantRangeViolation } from '../../../../libs/domain/src';
 import { EngagementEventEntity, IngestReceiptEntity, LeadEntity } from '../../../../libs/persistence/src';
 import { badInput, domainError } from '../common/errors';
-import { OutboxService } from '../ingest/outbox.service';
+import { Delivery, OutboxService } from '../ingest/outbox.service';
 import { RecordEngagementInput, RecordEngagementPayload } from './dto/record-engagement.input';
 import { ENGAGEMENT_RECEIPT_KIND, engagementEventRow, findOrCreateLead, IngestChannel, ingestIdentity } from './engagement-ingest';
 
@@ -34,15 +34,15 @@ export class EngagementService {
         if (prior.requestHash !== hash) throw domainError(ErrorCode.CONFLICT, 'idempotencyKey was already used for a different event', { field: 'idempotencyKey' });
         const event = await tx.getRepository(EngagementEventEntity).findOneByOrFail({ idempotencyKey: input.idempotencyKey });
         const lead = await tx.getRepository(LeadEntity).findOneByOrFail({ id: prior.leadId });
-        return { event, lead, recorded: false, leadCreated: false };
+        return { event, lead, recorded: false, leadCreated: false, stored: false };
       }
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [email]);
       const { lead, created } = await findOrCreateLead(tx, email, input);
       await tx.getRepository(IngestReceiptEntity).insert({ idempotencyKey: input.idempotencyKey, kind: ENGAGEMENT_RECEIPT_KIND, leadId: lead.id, requestHash: hash });
       const events = tx.getRepository(EngagementEventEntity);
       const event = await events.save(events.create(engagementEventRow(input, lead.id, via)));
-      await this.outbox.enqueue(tx, { leadId: lead.id, kind: 'ENGAGEMENT', eventId: event.id, stage: lead.stage, eventType: event.type });
-      return { event, lead, recorded: true, leadCreated: created };
+      const row = await this.outbox.enqueue(tx, { leadId: lead.id, kind: 'ENGAGEMENT', eventId: event.id, stage: lead.stage, eventType: event.type });
+      return { event, lead, recorded: true, leadCreated: created, stored: row.status === 'STORED' };
     }).catch((e) => {
       // Two deliveries of one key raced: the loser answers with the winner's result.
       if ((e as { code?: string }).code === '23505') return null;
@@ -51,9 +51,14 @@ export class EngagementService {
     if (!result) return this.record(input, via);
 
     // The event is durable now. Tell the workflow right away if Temporal answers quickly (a
-    // replay of a queued event tries again); otherwise the relay delivers it, in order.
-    if ((await this.outbox.statusOf({ eventId: result.event.id })) === 'QUEUED') await this.outbox.deliverInline(result.lead.id);
-    const delivery = await this.outbox.statusOf({ eventId: result.event.id });
+    // replay of a queued event tries again); otherwise the relay delivers it, in order. An
+    // event stored without a signal needs no second look; a new one is pending.
+    if (result.stored) return this.answer(result, 'STORED');
+    if (result.recorded || (await this.outbox.statusOf({ eventId: result.event.id })) === 'QUEUED') await this.outbox.deliverInline(result.lead.id);
+    return this.answer(result, await this.outbox.statusOf({ eventId: result.event.id }));
+  }
+
+  private answer(result: { event: EngagementEventEntity; lead: LeadEntity; recorded: boolean; leadCreated: boolean }, delivery: Delivery): RecordEngagementPayload {
     const line = `engagement ${result.event.id} for lead ${result.lead.id}: ${result.recorded ? 'recorded' : 'replayed'}, ${delivery.toLowerCase()}`;
     if (delivery === 'QUEUED') this.logger.log(line);
     else this.logger.debug(line);
