@@ -25,7 +25,6 @@ import {
   OpportunityEntity,
   SlaBreachEntity,
   SlaClockEntity,
-  StageDefinitionEntity,
   StageTransitionEntity,
   TeamEntity,
   TouchEntity,
@@ -64,30 +63,40 @@ export class LeadStoreActivities implements LeadActivities {
   }
 
   async activeDefinition(): Promise<PinnedDefinition> {
-    const active = await this.db.getRepository(StageDefinitionEntity).findOne({ where: { status: 'ACTIVE' } });
+    const [active] = await this.db.query(`SELECT version, content FROM stage_definition WHERE status = 'ACTIVE' LIMIT 1`);
     return active ? { version: active.version, content: active.content } : { version: 1, content: DEFAULT_STAGE_DEFINITION_V1 };
   }
 
   async evaluateHandoff(input: EvaluateHandoffInput): Promise<HandoffDecision> {
-    const lead = await this.db.getRepository(LeadEntity).findOneByOrFail({ id: input.leadId });
-    const rows = await this.db.getRepository(EngagementEventEntity).find({ where: { leadId: input.leadId, quarantinedAt: IsNull() }, order: { occurredAt: 'ASC', id: 'ASC' } });
-    const [last] = await this.db.query('SELECT max(occurred_at) AS at FROM touch WHERE lead_id = $1', [input.leadId]);
+    // Plain SQL with only the columns the rule reads: this runs for every nurture event.
+    const [lead] = await this.db.query(
+      `SELECT l.industry, l.company_size, l.country, l.title, l.buying_role, l.source,
+              (SELECT max(t.occurred_at) FROM touch t WHERE t.lead_id = l.id) AS last_outreach_at
+         FROM lead l WHERE l.id = $1`,
+      [input.leadId],
+    );
+    if (!lead) throw new Error(`lead ${input.leadId} not found`);
+    const rows: { id: string; type: string; occurred_at: Date; content: string | null; evaluated: boolean }[] = await this.db.query(
+      `SELECT id, type, occurred_at, coalesce(content_title, url) AS content, evaluated_at IS NOT NULL AS evaluated
+         FROM engagement_event WHERE lead_id = $1 AND quarantined_at IS NULL ORDER BY occurred_at, id`,
+      [input.leadId],
+    );
     const definition = await this.activeDefinition();
     const quarantined: { eventId: string; reason: string }[] = [];
     const events: EngagementEvent[] = [];
     for (const e of rows) {
-      const event = { id: e.id, type: e.type as EngagementType, occurredAt: e.occurredAt.toISOString(), content: e.contentTitle ?? e.url ?? undefined };
+      const event = { id: e.id, type: e.type as EngagementType, occurredAt: e.occurred_at.toISOString(), content: e.content ?? undefined };
       const reason = unreadableEventReason(event);
       if (reason) quarantined.push({ eventId: e.id, reason });
       else events.push(event);
     }
     const run = () =>
       evaluateHandoff({
-        profile: { industry: lead.industry ?? undefined, companySize: lead.companySize ?? undefined, country: lead.country ?? undefined, title: lead.title ?? undefined, buyingRole: lead.buyingRole ?? undefined, source: lead.source },
+        profile: { industry: lead.industry ?? undefined, companySize: lead.company_size ?? undefined, country: lead.country ?? undefined, title: lead.title ?? undefined, buyingRole: lead.buying_role ?? undefined, source: lead.source },
         events,
         definition: definition.content,
         now: new Date(input.now),
-        lastOutreachAt: last?.at ? new Date(last.at) : undefined,
+        lastOutreachAt: lead.last_outreach_at ? new Date(lead.last_outreach_at) : undefined,
         reengageAfter: input.reengageAfter ? new Date(input.reengageAfter) : undefined,
       });
     let evaluation: HandoffEvaluation;
@@ -104,8 +113,8 @@ export class LeadStoreActivities implements LeadActivities {
       }
     }
     for (const q of quarantined) await this.db.getRepository(EngagementEventEntity).update({ id: q.eventId }, { quarantinedAt: new Date(), quarantineReason: q.reason });
-    const seen = rows.filter((e) => !e.evaluatedAt).map((e) => e.id);
-    if (seen.length) await this.db.getRepository(EngagementEventEntity).update({ id: In(seen) }, { evaluatedAt: new Date() });
+    const seen = rows.filter((e) => !e.evaluated).map((e) => e.id);
+    if (seen.length) await this.db.query('UPDATE engagement_event SET evaluated_at = now() WHERE id = ANY($1::uuid[])', [seen]);
     await this.projectLead({ leadId: input.leadId, patch: { intentScore: evaluation.score.score, hot: evaluation.hot } });
     const store = evaluation.outcome !== 'ENGAGED' && !(evaluation.outcome === 'INCOMPLETE' && input.stage === 'INCOMPLETE');
     if (store) await this.recordHandoff(input, evaluation, definition.version);
