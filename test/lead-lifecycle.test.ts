@@ -159,7 +159,8 @@ describe('lead lifecycle over GraphQL against the real platform', () => {
     // Open once the API listens for it (no other test of this file subscribes, so the connection is this one's).
     await eventually(liveFeedListener, 10_000, 'the live feed listening');
     await gqlOk(`mutation($i: ReassignLeadInput!) { reassignLead(input: $i) { ownerId } }`, { i: { leadId, repId: target.id, reason: 'coverage' } }, manager);
-    await Promise.race([done, new Promise((_, rej) => setTimeout(() => rej(new Error('no queueChanged event within 15 s')), 15_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([done, new Promise((_, rej) => (timer = setTimeout(() => rej(new Error('no queueChanged event within 15 s')), 15_000)))]).finally(() => clearTimeout(timer));
     expect(received.find((e) => e.leadId === leadId)).toMatchObject({ kind: 'LEAD_REASSIGNED' });
     await client.dispose();
 

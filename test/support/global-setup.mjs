@@ -19,6 +19,19 @@ export async function freshPostgresDatabase(serverUrl) {
   return url.toString();
 }
 
+/** Drop a database `freshPostgresDatabase` made (only those: the name must say so). */
+export async function dropTestDatabase(serverUrl, databaseUrl) {
+  const name = new URL(databaseUrl).pathname.slice(1);
+  if (!/^baton_test_\w+$/.test(name)) return;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
 export default async function globalSetup() {
   const t0 = Date.now();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'baton-system-'));

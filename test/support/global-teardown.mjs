@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { dropTestDatabase } from './global-setup.mjs';
 
 export default async function globalTeardown() {
   // A crash test may have replaced the platform's worker; stop the replacement by its pid.
@@ -16,4 +17,7 @@ export default async function globalTeardown() {
     /* no replacement, or it has exited */
   }
   await stack?.stop();
+  // The fresh database the run made on a shared PostgreSQL (DATABASE_URL) goes with it.
+  if (process.env.DATABASE_URL && stack?.databaseUrl) await dropTestDatabase(process.env.DATABASE_URL, stack.databaseUrl).catch((e) => process.stdout.write(`[system] could not drop the test database: ${e.message}\n`));
 }
+

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startStack } from '../../scripts/lib/stack.mjs';
-import { freshPostgresDatabase } from './global-setup.mjs';
+import { dropTestDatabase, freshPostgresDatabase } from './global-setup.mjs';
 
 const supervise = process.argv.includes('--supervise');
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'baton-isolated-'));
@@ -25,6 +25,7 @@ try {
 const stop = async () => {
   await stack.stop();
   await rm(dataDir, { recursive: true, force: true }).catch(() => {});
+  if (process.env.DATABASE_URL) await dropTestDatabase(process.env.DATABASE_URL, stack.databaseUrl).catch(() => {});
 };
 
 process.on('message', async ({ id, cmd }) => {

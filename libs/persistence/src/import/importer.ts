@@ -319,7 +319,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     // pushed to live subscribers as news (baton.live_notify, migration 1764000900000).
     const DEFER = `SELECT set_config('baton.defer_kpi_facts', 'on', true), set_config('baton.live_notify', 'off', true)`;
 
-    // Keyed by job: the embedded database serves every connection from one session, so its temp tables are shared.
+    // Keyed by job: a pooled session may keep the temp table from an earlier import.
     await db.query(`CREATE TEMP TABLE IF NOT EXISTS import_file_key (job uuid NOT NULL, file int NOT NULL, key text NOT NULL, row_number int NOT NULL, PRIMARY KEY (job, file, key))`);
 
     const users = new Map<string, User>();
