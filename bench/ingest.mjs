@@ -286,7 +286,7 @@ async function main() {
   const stack = await startStack({ dataDir, databaseUrl, temporalAddress: TEMPORAL_ADDRESS, echo: false, env: { LOG_LEVEL: 'warn' }, log: () => {} });
   cleanups.push(() => stack.stop());
   log(`stack up: api ${stack.apiUrl}, temporal ${stack.temporalAddress}, logs in ${dataDir}/logs`);
-  const sampler = cpuSampler({ api: () => stack.api?.pid, worker: () => stack.worker?.pid, temporal: () => stack.temporal?.pid, db: () => ({ comm: 'postgres' }), // every PostgreSQL process on the machine: idle it first bench: () => process.pid });
+  const sampler = cpuSampler({ api: () => stack.api?.pid, worker: () => stack.worker?.pid, temporal: () => stack.temporal?.pid, db: () => ({ comm: 'postgres' }), bench: () => process.pid });
   const bare = await bareCeiling(stack, sampler);
   const baton = await batonCeiling(stack, sampler);
   report(bare, baton);
