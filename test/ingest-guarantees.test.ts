@@ -33,6 +33,27 @@ describe('ingest guarantees', () => {
     }
   });
 
+  it('settles a low-intent event of an engaged lead where it arrives (scored, evaluated, no workflow round trip) and still delivers what moves the lead', async () => {
+    const email = `engaged.${unique()}@fitting.example`;
+    const event = (type: string, extra: Record<string, unknown> = {}) =>
+      gqlOk(RECORD, { i: { email, type, occurredAt: new Date().toISOString(), idempotencyKey: `engaged-${type}-${unique()}`, ...extra } }, integration).then((d) => d.recordEngagement);
+    const first = await event('SITE_VISIT', { person: person() });
+    await eventually(async () => ((await sql('SELECT stage FROM lead WHERE id = $1', [first.leadId]))[0].stage === 'ENGAGED' ? true : undefined), 30_000, 'ENGAGED');
+    const [before] = await sql('SELECT intent_score FROM lead WHERE id = $1', [first.leadId]);
+
+    const open = await event('EMAIL_OPEN');
+    expect(open.delivery).toBe('STORED');
+    expect(await outboxRow(open.eventId)).toMatchObject({ status: 'STORED', delivered_at: null });
+    const [after] = await sql('SELECT l.intent_score, l.stage, e.evaluated_at FROM lead l JOIN engagement_event e ON e.lead_id = l.id WHERE e.id = $1', [open.eventId]);
+    expect(Number(after.intent_score)).toBeGreaterThan(Number(before.intent_score));
+    expect(after).toMatchObject({ stage: 'ENGAGED', evaluated_at: expect.any(Date) });
+
+    // The event that qualifies the lead is delivered and moves it; so is an opt-out.
+    const qualifying = await event('COMPARISON_GUIDE_DOWNLOAD', { contentTitle: 'Baton vs Spreadsheet' });
+    expect(qualifying.delivery).toBe('DELIVERED');
+    await eventually(async () => ((await sql('SELECT stage FROM lead WHERE id = $1', [first.leadId]))[0].stage === 'MQL' ? true : undefined), 30_000, 'MQL');
+  });
+
   it('stores a non-actionable event on a lead in SAL without signalling it, and delivers an unsubscribe', async () => {
     const email = `sal.${unique()}@fitting.example`;
     const first = (await gqlOk(RECORD, { i: { email, type: 'COMPARISON_GUIDE_DOWNLOAD', occurredAt: new Date().toISOString(), idempotencyKey: `sal-${unique()}`, contentTitle: 'Baton vs Spreadsheet', person: person() } }, integration)).recordEngagement;

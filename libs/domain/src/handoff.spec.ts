@@ -1,5 +1,5 @@
 import { EngagementEvent } from './engagement-event';
-import { evaluateHandoff, HandoffProfile, requiredFieldsMissing } from './handoff';
+import { evaluatedEventWakesLead, evaluateHandoff, handoffChangesStage, HandoffProfile, requiredFieldsMissing } from './handoff';
 import { DEFAULT_STAGE_DEFINITION_V1, EngagementType } from './stage-definition';
 
 const definition = DEFAULT_STAGE_DEFINITION_V1;
@@ -119,5 +119,27 @@ describe('requiredFieldsMissing', () => {
       ),
     ).toEqual(['source', 'companySize', 'contentConsumed']);
     expect(requiredFieldsMissing({}, ['country'])).toEqual(['country']);
+  });
+});
+
+describe('which evaluations need the lead workflow', () => {
+  it('a stage changes only on MQL, or on INCOMPLETE for a lead not yet incomplete', () => {
+    expect(handoffChangesStage('ENGAGED', 'MQL')).toBe(true);
+    expect(handoffChangesStage('ENGAGED', 'INCOMPLETE')).toBe(true);
+    expect(handoffChangesStage('INCOMPLETE', 'INCOMPLETE')).toBe(false);
+    expect(handoffChangesStage('ENGAGED', 'ENGAGED')).toBe(false);
+    expect(handoffChangesStage('INCOMPLETE', 'ENGAGED')).toBe(false);
+  });
+
+  it('an engaged or incomplete lead that stays put is settled without its workflow', () => {
+    expect(evaluatedEventWakesLead({ stage: 'ENGAGED', reengageAt: null }, 'ENGAGED')).toBe(false);
+    expect(evaluatedEventWakesLead({ stage: 'INCOMPLETE', reengageAt: null }, 'INCOMPLETE')).toBe(false);
+    expect(evaluatedEventWakesLead({ stage: 'ENGAGED', reengageAt: null }, 'MQL')).toBe(true);
+  });
+
+  it('a lead not yet engaged, or recycled with a re-engage date, always needs its workflow', () => {
+    expect(evaluatedEventWakesLead({ stage: 'FIRST_TOUCH', reengageAt: null }, 'ENGAGED')).toBe(true);
+    expect(evaluatedEventWakesLead({ stage: 'RECYCLED', reengageAt: null }, 'ENGAGED')).toBe(true);
+    expect(evaluatedEventWakesLead({ stage: 'ENGAGED', reengageAt: '2026-12-01T00:00:00.000Z' }, 'ENGAGED')).toBe(true);
   });
 });

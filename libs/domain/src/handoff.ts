@@ -111,3 +111,24 @@ export function evaluateHandoff(input: HandoffInput): HandoffEvaluation {
 
   return { outcome, hot, demoRequest, score, fit, triggers, missingFields, contentConsumed, reasons };
 }
+
+/**
+ * Whether a handoff evaluation moves a nurtured lead in `stage`: it qualified (MQL), or it
+ * newly lacks only profile fields (INCOMPLETE). Anything else leaves the lead where it is.
+ */
+export function handoffChangesStage(stage: string, outcome: HandoffOutcome): boolean {
+  return outcome === 'MQL' || (outcome === 'INCOMPLETE' && stage !== 'INCOMPLETE');
+}
+
+/**
+ * Whether a nurtured lead's workflow must hear of an event, given the evaluation of its stored
+ * events with it. A lead not yet ENGAGED (first touch, recycled) must be moved on, and a
+ * recycled lead's evaluation depends on its re-engage date, which only its workflow holds;
+ * otherwise only an evaluation that changes the stage needs the workflow. The rest is stored
+ * and scored where it arrives (the ingest's cheap path).
+ */
+export function evaluatedEventWakesLead(lead: { stage: string; reengageAt: Date | string | null }, outcome: HandoffOutcome): boolean {
+  if (lead.stage !== 'ENGAGED' && lead.stage !== 'INCOMPLETE') return true;
+  if (lead.reengageAt) return true;
+  return handoffChangesStage(lead.stage, outcome);
+}

@@ -12,7 +12,7 @@ import { flattenValidationErrors } from '../common/validation.pipe';
 import { OutboxService } from '../ingest/outbox.service';
 import { RecordEngagementInput } from './dto/record-engagement.input';
 import { EngagementOutcome, MAX_ENGAGEMENT_BATCH, RecordEngagementResult as Result } from './dto/record-engagements.types';
-import { ENGAGEMENT_RECEIPT_KIND, engagementEventRow, findOrCreateLead, IngestChannel, ingestIdentity } from './engagement-ingest';
+import { ENGAGEMENT_RECEIPT_KIND, engagementEventRow, findOrCreateLead, IngestChannel, ingestIdentity, settleAllWithoutWorkflow } from './engagement-ingest';
 
 /** Events stored per transaction: locks are held briefly, a lost race repeats little (and bulk inserts beyond ~100 rows got slower per row). */
 const EVENTS_PER_TRANSACTION = 100;
@@ -177,18 +177,27 @@ export class EngagementBatchService {
     const receipts: Partial<IngestReceiptEntity>[] = [];
     const events: Partial<EngagementEventEntity>[] = [];
     const outbox: Parameters<OutboxService['enqueueMany']>[1] = [];
+    const createdLeads = new Set<string>();
     for (const c of fresh) {
       const { lead, created } = await findOrCreateLead(tx, c.email, c.input, leadOf.get(c.email) ?? null);
       leadOf.set(c.email, lead);
       const eventId = randomUUID();
       receipts.push({ idempotencyKey: c.input.idempotencyKey, kind: ENGAGEMENT_RECEIPT_KIND, leadId: lead.id, requestHash: c.hash });
       events.push(engagementEventRow(c.input, lead.id, via, eventId));
+      if (created) createdLeads.add(lead.id);
       outbox.push({ leadId: lead.id, kind: 'ENGAGEMENT', eventId, stage: lead.stage, eventType: c.input.type });
       results.push(accepted(c, 'RECORDED', eventId, lead.id, created));
     }
     await tx.getRepository(IngestReceiptEntity).insert(receipts);
     await tx.getRepository(EngagementEventEntity).insert(events);
-    await this.outbox.enqueueMany(tx, outbox);
+    // The cheap path once per lead, with all of its events of this batch stored.
+    const settled = new Set<string>();
+    for (const lead of new Map([...leadOf.values()].map((l) => [l.id, l])).values()) {
+      const types = outbox.filter((o) => o.leadId === lead.id).map((o) => o.eventType!);
+      if (!types.length || createdLeads.has(lead.id)) continue;
+      if (await settleAllWithoutWorkflow(tx, lead, types)) settled.add(lead.id);
+    }
+    await this.outbox.enqueueMany(tx, outbox.map((o) => ({ ...o, settled: settled.has(o.leadId) })));
     return results;
   }
 

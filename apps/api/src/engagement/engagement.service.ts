@@ -7,7 +7,7 @@ import { EngagementEventEntity, IngestReceiptEntity, LeadEntity } from '../../..
 import { badInput, domainError } from '../common/errors';
 import { Delivery, OutboxService } from '../ingest/outbox.service';
 import { RecordEngagementInput, RecordEngagementPayload } from './dto/record-engagement.input';
-import { ENGAGEMENT_RECEIPT_KIND, engagementEventRow, findOrCreateLead, IngestChannel, ingestIdentity } from './engagement-ingest';
+import { ENGAGEMENT_RECEIPT_KIND, engagementEventRow, findOrCreateLead, IngestChannel, ingestIdentity, settleWithoutWorkflow } from './engagement-ingest';
 
 /**
  * Engagement ingest, shared by GraphQL and the signed webhook: the event is stored once
@@ -41,7 +41,8 @@ export class EngagementService {
       await tx.getRepository(IngestReceiptEntity).insert({ idempotencyKey: input.idempotencyKey, kind: ENGAGEMENT_RECEIPT_KIND, leadId: lead.id, requestHash: hash });
       const events = tx.getRepository(EngagementEventEntity);
       const event = await events.save(events.create(engagementEventRow(input, lead.id, via)));
-      const row = await this.outbox.enqueue(tx, { leadId: lead.id, kind: 'ENGAGEMENT', eventId: event.id, stage: lead.stage, eventType: event.type });
+      const settled = !created && (await settleWithoutWorkflow(tx, lead, event.type));
+      const row = await this.outbox.enqueue(tx, { leadId: lead.id, kind: 'ENGAGEMENT', eventId: event.id, stage: lead.stage, eventType: event.type, settled });
       return { event, lead, recorded: true, leadCreated: created, stored: row.status === 'STORED' };
     }).catch((e) => {
       // Two deliveries of one key raced: the loser answers with the winner's result.

@@ -29,9 +29,12 @@ export const backoffMs = (attempts: number) => Math.min(BACKOFF_MAX_MS, BACKOFF_
 
 const isClosed = (stage: string) => (CLOSED_LEAD_STAGES as readonly string[]).includes(stage);
 
-/** Whether the row, given the lead's current stage, must be told to the workflow at all. */
-export function outboxStatusFor(kind: OutboxKind, stage: string, eventType: string | null): 'PENDING' | 'STORED' {
-  if (isClosed(stage)) return 'STORED';
+/**
+ * Whether the row, given the lead's current stage, must be told to the workflow at all.
+ * `settled`: the ingest already evaluated the event and it cannot move the lead.
+ */
+export function outboxStatusFor(kind: OutboxKind, stage: string, eventType: string | null, settled = false): 'PENDING' | 'STORED' {
+  if (isClosed(stage) || settled) return 'STORED';
   if (kind === 'ENGAGEMENT' && !engagementWakesLead(stage, eventType ?? '')) return 'STORED';
   return 'PENDING';
 }
@@ -117,17 +120,17 @@ export class OutboxService {
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly temporal: Client) {}
 
   /** Within the ingest's transaction: the row for what the workflow must be told, PENDING or STORED by the lead's stage. */
-  async enqueue(tx: EntityManager, row: { leadId: string; kind: OutboxKind; eventId?: string; stage: string; eventType?: string }): Promise<IngestOutboxEntity> {
-    const status = outboxStatusFor(row.kind, row.stage, row.eventType ?? null);
+  async enqueue(tx: EntityManager, row: { leadId: string; kind: OutboxKind; eventId?: string; stage: string; eventType?: string; settled?: boolean }): Promise<IngestOutboxEntity> {
+    const status = outboxStatusFor(row.kind, row.stage, row.eventType ?? null, row.settled);
     const repo = tx.getRepository(IngestOutboxEntity);
     const saved = await repo.save(repo.create({ leadId: row.leadId, kind: row.kind, eventId: row.eventId ?? null, status }));
     return saved;
   }
 
   /** `enqueue` for many rows in one statement: ids follow the array's order, so a lead's rows keep theirs. */
-  async enqueueMany(tx: EntityManager, rows: { leadId: string; kind: OutboxKind; eventId?: string; stage: string; eventType?: string }[]): Promise<void> {
+  async enqueueMany(tx: EntityManager, rows: { leadId: string; kind: OutboxKind; eventId?: string; stage: string; eventType?: string; settled?: boolean }[]): Promise<void> {
     if (!rows.length) return;
-    const values = rows.map((r) => ({ leadId: r.leadId, kind: r.kind, eventId: r.eventId ?? null, status: outboxStatusFor(r.kind, r.stage, r.eventType ?? null) }));
+    const values = rows.map((r) => ({ leadId: r.leadId, kind: r.kind, eventId: r.eventId ?? null, status: outboxStatusFor(r.kind, r.stage, r.eventType ?? null, r.settled) }));
     await tx.getRepository(IngestOutboxEntity).insert(values);
   }
 

@@ -15,7 +15,7 @@ import type {
   RecordTouchInput,
   RecordTransitionInput,
 } from '../../../../libs/contracts/src';
-import { BusinessCalendar, DEFAULT_STAGE_DEFINITION_V1, DomainRuleError, EngagementEvent, EngagementType, evaluateHandoff, HandoffEvaluation, unreadableEventReason } from '../../../../libs/domain/src';
+import { BusinessCalendar, handoffChangesStage, HandoffEvaluation } from '../../../../libs/domain/src';
 import {
   AccountEntity,
   CadenceStepEntity,
@@ -29,6 +29,8 @@ import {
   TeamEntity,
   TouchEntity,
   UserEntity,
+  activeStageDefinition,
+  evaluateStoredHandoff,
 } from '../../../../libs/persistence/src';
 import { recommendNextAction } from './next-action';
 
@@ -63,61 +65,18 @@ export class LeadStoreActivities implements LeadActivities {
   }
 
   async activeDefinition(): Promise<PinnedDefinition> {
-    const [active] = await this.db.query(`SELECT version, content FROM stage_definition WHERE status = 'ACTIVE' LIMIT 1`);
-    return active ? { version: active.version, content: active.content } : { version: 1, content: DEFAULT_STAGE_DEFINITION_V1 };
+    return activeStageDefinition(this.db);
   }
 
   async evaluateHandoff(input: EvaluateHandoffInput): Promise<HandoffDecision> {
-    // Plain SQL with only the columns the rule reads: this runs for every nurture event.
-    const [lead] = await this.db.query(
-      `SELECT l.industry, l.company_size, l.country, l.title, l.buying_role, l.source,
-              (SELECT max(t.occurred_at) FROM touch t WHERE t.lead_id = l.id) AS last_outreach_at
-         FROM lead l WHERE l.id = $1`,
-      [input.leadId],
-    );
-    if (!lead) throw new Error(`lead ${input.leadId} not found`);
-    const rows: { id: string; type: string; occurred_at: Date; content: string | null; evaluated: boolean }[] = await this.db.query(
-      `SELECT id, type, occurred_at, coalesce(content_title, url) AS content, evaluated_at IS NOT NULL AS evaluated
-         FROM engagement_event WHERE lead_id = $1 AND quarantined_at IS NULL ORDER BY occurred_at, id`,
-      [input.leadId],
-    );
-    const definition = await this.activeDefinition();
-    const quarantined: { eventId: string; reason: string }[] = [];
-    const events: EngagementEvent[] = [];
-    for (const e of rows) {
-      const event = { id: e.id, type: e.type as EngagementType, occurredAt: e.occurred_at.toISOString(), content: e.content ?? undefined };
-      const reason = unreadableEventReason(event);
-      if (reason) quarantined.push({ eventId: e.id, reason });
-      else events.push(event);
-    }
-    const run = () =>
-      evaluateHandoff({
-        profile: { industry: lead.industry ?? undefined, companySize: lead.company_size ?? undefined, country: lead.country ?? undefined, title: lead.title ?? undefined, buyingRole: lead.buying_role ?? undefined, source: lead.source },
-        events,
-        definition: definition.content,
-        now: new Date(input.now),
-        lastOutreachAt: lead.last_outreach_at ? new Date(lead.last_outreach_at) : undefined,
-        reengageAfter: input.reengageAfter ? new Date(input.reengageAfter) : undefined,
-      });
-    let evaluation: HandoffEvaluation;
-    // A record a rule still rejects is set aside and the evaluation runs again without it.
-    for (;;) {
-      try {
-        evaluation = run();
-        break;
-      } catch (e) {
-        const index = e instanceof DomainRuleError ? eventIndexOf(e) : -1;
-        if (index < 0) throw e;
-        const [bad] = events.splice(index, 1);
-        quarantined.push({ eventId: bad.id, reason: (e as Error).message });
-      }
-    }
+    const { evaluation, definition, quarantined, unevaluated } = await evaluateStoredHandoff(this.db, input.leadId, {
+      now: new Date(input.now),
+      reengageAfter: input.reengageAfter ? new Date(input.reengageAfter) : undefined,
+    });
     for (const q of quarantined) await this.db.getRepository(EngagementEventEntity).update({ id: q.eventId }, { quarantinedAt: new Date(), quarantineReason: q.reason });
-    const seen = rows.filter((e) => !e.evaluated).map((e) => e.id);
-    if (seen.length) await this.db.query('UPDATE engagement_event SET evaluated_at = now() WHERE id = ANY($1::uuid[])', [seen]);
+    if (unevaluated.length) await this.db.query('UPDATE engagement_event SET evaluated_at = now() WHERE id = ANY($1::uuid[])', [unevaluated]);
     await this.projectLead({ leadId: input.leadId, patch: { intentScore: evaluation.score.score, hot: evaluation.hot } });
-    const store = evaluation.outcome !== 'ENGAGED' && !(evaluation.outcome === 'INCOMPLETE' && input.stage === 'INCOMPLETE');
-    if (store) await this.recordHandoff(input, evaluation, definition.version);
+    if (handoffChangesStage(input.stage, evaluation.outcome)) await this.recordHandoff(input, evaluation, definition.version);
     return {
       outcome: evaluation.outcome,
       hot: evaluation.hot,
@@ -335,8 +294,3 @@ export class LeadStoreActivities implements LeadActivities {
   }
 }
 
-/** The event a rule names (`events[i]...`), or -1 when the failure is not about one event. */
-function eventIndexOf(e: DomainRuleError): number {
-  const match = /^events\[(\d+)\]/.exec(e.violations[0]?.field ?? '');
-  return match ? Number(match[1]) : -1;
-}
