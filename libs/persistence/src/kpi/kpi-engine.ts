@@ -99,7 +99,8 @@ export async function revenueTargetOf(db: SqlRunner, period: { from: string; to:
  */
 export async function measureKpis(db: SqlRunner, ctx: KpiContext, period: ResolvedPeriod, breakdown: KpiBreakdown, kpis: readonly KpiKey[] = KPI_KEYS): Promise<KpiMeasure[]> {
   const wanted = kpis.filter((k) => KPI_CATALOG[k].breakdowns.includes(breakdown));
-  const revenueTarget = wanted.includes('PIPELINE_COVERAGE') ? await revenueTargetOf(db, period) : null;
+  // Read beside the KPI queries, not before them: only coverage's finish needs it.
+  const revenueTarget = wanted.includes('PIPELINE_COVERAGE') ? revenueTargetOf(db, period) : null;
   return computeKpis(db, wanted, breakdown, period, { sizeBands: ctx.sizeBands, revenueTarget });
 }
 

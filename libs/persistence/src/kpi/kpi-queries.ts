@@ -23,8 +23,8 @@ export interface KpiWindow {
 export interface KpiQueryOptions {
   /** The active stage definition's ICP size bands (the SEGMENT breakdown). */
   sizeBands: readonly SizeBand[];
-  /** The revenue target of the period (PIPELINE_COVERAGE); null = none set. */
-  revenueTarget: number | null;
+  /** The revenue target of the period (PIPELINE_COVERAGE); null = none set. May be a pending query: it is only needed to finish the measures. */
+  revenueTarget: number | null | PromiseLike<number | null>;
 }
 
 /** Where each breakdown's group key comes from; `needsLead`/`needsRep` say which joins it costs. */
@@ -89,35 +89,56 @@ interface KpiSql {
   /** Rows with at least lead_id and rep_id; the KPI's own columns besides. */
   base: string;
   aggregates: Aggregates;
+  /**
+   * For a KPI whose rows are only some of its base's (a base shared with a KPI over more rows,
+   * the KPI's aggregates filtered to its own): the boolean column of the base that picks them.
+   * With a breakdown, only the groups that hold one of the KPI's rows are reported, as if the
+   * base had been filtered.
+   */
+  rowsWhere?: string;
   /** Turns the extra aggregates of a group into the measure's value (velocity, coverage). */
-  finish?: (row: Record<string, number | null>, opts: KpiQueryOptions) => Partial<KpiMeasure>;
+  finish?: (row: Record<string, number | null>, opts: ResolvedOptions) => Partial<KpiMeasure>;
 }
 
 const ratioOf = (num: string, den: string) => `(${num})::float8 / NULLIF(${den}, 0)`;
 
 const IN_PERIOD = (col: string) => `${col} >= $1 AND ${col} < $2 AND ${col} <= $3`;
 
+// kpi_routing: each routing to a rep in the period with its first touch by that rep (counted
+// once logged by as-of). Speed to lead and its hot-lead variant share this one scan. OFFSET 0
+// keeps it a subquery of its own, so the wall-clock minutes (numeric arithmetic) are computed
+// once per row; inlined, every aggregate that reads them (percentile, mean, twice over for the
+// hot variant) would compute them again.
+const COUNTED = `r.first_touch_logged_at <= $3`;
+const ROUTINGS = `
+  SELECT r.lead_id, r.rep_id, r.hot, (${COUNTED}) AS touched,
+         CASE WHEN ${COUNTED} THEN (EXTRACT(EPOCH FROM r.first_touch_at - r.decided_at) / 60)::float8 END AS wall,
+         CASE WHEN ${COUNTED} THEN r.business_minutes END AS biz
+  FROM kpi_routing r
+  WHERE ${IN_PERIOD('r.decided_at')}
+  OFFSET 0`;
+
 function speedToLead(hotOnly: boolean): KpiSql {
-  // kpi_routing: each routing to a rep with its first touch by that rep (counted once logged by as-of).
-  const counted = `r.first_touch_logged_at <= $3`;
+  // The aggregate over the KPI's rows: all routings, or the hot ones only.
+  const rows = (cond?: string) => {
+    const all = [hotOnly ? 'b.hot' : '', cond ?? ''].filter(Boolean);
+    return all.length ? ` FILTER (WHERE ${all.join(' AND ')})` : '';
+  };
+  // One sort per column: both percentiles from one ordered-set aggregate.
+  const pct = (col: string, i: 1 | 2) => `(percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY ${col})${rows()})[${i}]`;
   return {
-    base: `
-      SELECT r.lead_id, r.rep_id, (${counted}) AS touched,
-             CASE WHEN ${counted} THEN (EXTRACT(EPOCH FROM r.first_touch_at - r.decided_at) / 60)::float8 END AS wall,
-             CASE WHEN ${counted} THEN r.business_minutes END AS biz
-      FROM kpi_routing r
-      WHERE ${IN_PERIOD('r.decided_at')}${hotOnly ? ' AND r.hot' : ''}`,
+    base: ROUTINGS,
+    rowsWhere: hotOnly ? 'b.hot' : undefined,
     aggregates: {
-      // One sort per column: both percentiles from one ordered-set aggregate.
-      value: '(percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY b.biz))[1]',
-      denominator: 'count(*) FILTER (WHERE b.touched)',
-      pending: 'count(*) FILTER (WHERE b.touched IS NOT TRUE)',
-      median: '(percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY b.biz))[1]',
-      p90: '(percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY b.biz))[2]',
-      mean: 'avg(b.biz)',
-      wallClockMedian: '(percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY b.wall))[1]',
-      wallClockP90: '(percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY b.wall))[2]',
-      wallClockMean: 'avg(b.wall)',
+      value: pct('b.biz', 1),
+      denominator: `count(*)${rows('b.touched')}`,
+      pending: `count(*)${rows('b.touched IS NOT TRUE')}`,
+      median: pct('b.biz', 1),
+      p90: pct('b.biz', 2),
+      mean: `avg(b.biz)${rows()}`,
+      wallClockMedian: pct('b.wall', 1),
+      wallClockP90: pct('b.wall', 2),
+      wallClockMean: `avg(b.wall)${rows()}`,
     },
   };
 }
@@ -161,7 +182,10 @@ const DATA_COMPLETENESS: KpiSql = {
 
 /**
  * Opportunities that matter to the period: open at some moment of it, or closed or created
- * in it. "Closed" means closed by as-of; later closes are still open at as-of.
+ * in it. "Closed" means closed by as-of; later closes are still open at as-of. "Not closed
+ * before the period" is written as one range over COALESCE(closed_at, 'infinity'), which
+ * opportunity_period_idx answers from the index alone; OFFSET 0 computes the cycle days
+ * (numeric arithmetic) once per row, not once per aggregate reading them.
  */
 const OPPORTUNITIES_BASE = `
   SELECT o.lead_id, o.owner_id AS rep_id, o.amount::float8 AS amount,
@@ -171,16 +195,17 @@ const OPPORTUNITIES_BASE = `
     (o.closed_at IS NULL OR o.closed_at > $3 OR o.closed_at >= LEAST($2, $3)) AS open_at_end,
     ${IN_PERIOD('o.created_at')} AS created_in_period
   FROM opportunity o
-  WHERE o.created_at < LEAST($2::timestamptz, $3::timestamptz) AND (o.closed_at IS NULL OR o.closed_at >= $1)`;
-
-/** Only the opportunities closed in the period (so a breakdown shows no group without one). */
-const CLOSED_IN_PERIOD_BASE = `SELECT * FROM (${OPPORTUNITIES_BASE}) c WHERE c.closed_in_period`;
+  WHERE o.created_at < LEAST($2::timestamptz, $3::timestamptz) AND COALESCE(o.closed_at, 'infinity'::timestamptz) >= $1
+  OFFSET 0`;
 
 const CLOSED_WON = `b.closed_in_period AND b.won`;
 const CLOSED_LOST = `b.closed_in_period AND NOT b.won`;
 
+// Win rate and sales cycle read the opportunities closed in the period: their aggregates filter
+// them from the shared base, and a breakdown shows no group without one.
 const WIN_RATE: KpiSql = {
-  base: CLOSED_IN_PERIOD_BASE,
+  base: OPPORTUNITIES_BASE,
+  rowsWhere: 'b.closed_in_period',
   aggregates: {
     value: ratioOf(`count(*) FILTER (WHERE ${CLOSED_WON})`, `count(*) FILTER (WHERE b.closed_in_period)`),
     numerator: `count(*) FILTER (WHERE ${CLOSED_WON})`,
@@ -189,7 +214,8 @@ const WIN_RATE: KpiSql = {
 };
 
 const SALES_CYCLE: KpiSql = {
-  base: CLOSED_IN_PERIOD_BASE,
+  base: OPPORTUNITIES_BASE,
+  rowsWhere: 'b.closed_in_period',
   aggregates: {
     value: `percentile_cont(0.5) WITHIN GROUP (ORDER BY b.cycle_days) FILTER (WHERE b.closed_in_period)`,
     denominator: `count(*) FILTER (WHERE b.closed_in_period)`,
@@ -251,37 +277,51 @@ const FOLLOW_UP_LEADS: KpiSql = {
 /** The touch-logging grace (the TOUCH_LOGGING SLA). */
 const STEP_GRACE = `interval '24 hours'`;
 
+// A step is ON_TIME when done (by as-of) within its window, LATE when done after it or, not
+// done, once its window has closed, else PENDING. As flags (done is null when not done) rather
+// than a state string: each row's state is tested by three aggregates.
+const STEP_ON_TIME = 'b.done AND b.in_window';
+const STEP_DECIDED = 'b.done OR b.window_closed';
+const STEP_PENDING = 'b.done IS NOT TRUE AND NOT b.window_closed';
+
 const FOLLOW_UP_STEPS: KpiSql = {
   // kpi_cadence_step: steps due in the period, except those the lead left the cadence before (by as-of).
   base: `
     SELECT s.lead_id, s.rep_id,
-      CASE WHEN s.done_at IS NOT NULL AND s.done_at <= $3 THEN (CASE WHEN s.done_at <= s.due_at + ${STEP_GRACE} THEN 'ON_TIME' ELSE 'LATE' END)
-           WHEN $3 > s.due_at + ${STEP_GRACE} THEN 'LATE' ELSE 'PENDING' END AS state
+      (s.done_at <= $3) AS done,
+      (s.done_at <= s.due_at + ${STEP_GRACE}) AS in_window,
+      ($3 > s.due_at + ${STEP_GRACE}) AS window_closed
     FROM kpi_cadence_step s
     WHERE s.due_at >= $1 AND s.due_at < $2
       AND (s.done_at IS NOT NULL AND s.done_at <= $3 OR s.left_cadence_at IS NULL OR s.left_cadence_at > s.due_at OR s.left_cadence_at > $3)`,
   aggregates: {
-    value: ratioOf(`count(*) FILTER (WHERE b.state = 'ON_TIME')`, `count(*) FILTER (WHERE b.state <> 'PENDING')`),
-    numerator: `count(*) FILTER (WHERE b.state = 'ON_TIME')`,
-    denominator: `count(*) FILTER (WHERE b.state <> 'PENDING')`,
-    pending: `count(*) FILTER (WHERE b.state = 'PENDING')`,
+    value: ratioOf(`count(*) FILTER (WHERE ${STEP_ON_TIME})`, `count(*) FILTER (WHERE ${STEP_DECIDED})`),
+    numerator: `count(*) FILTER (WHERE ${STEP_ON_TIME})`,
+    denominator: `count(*) FILTER (WHERE ${STEP_DECIDED})`,
+    pending: `count(*) FILTER (WHERE ${STEP_PENDING})`,
   },
 };
 
+// A clock (by as-of) is BREACHED once breached, whatever came after: breaches are permanent,
+// a breached clock stays breached even if later met or cancelled. Otherwise MET when met,
+// not counted when cancelled, else PENDING. As flags (null when the instant is missing), as
+// for cadence steps.
+const SLA_MET = 'b.met AND b.breached IS NOT TRUE';
+const SLA_DECIDED = 'b.breached OR b.met';
+const SLA_PENDING = 'b.breached IS NOT TRUE AND b.met IS NOT TRUE AND b.cancelled IS NOT TRUE';
+
 const SLA_COMPLIANCE: KpiSql = {
-  // Breaches are permanent: a breached clock stays breached even if later met or cancelled.
   base: `
     SELECT c.lead_id, c.owner_id AS rep_id, c.kind,
-      CASE WHEN c.breached_at IS NOT NULL AND c.breached_at <= $3 THEN 'BREACHED'
-           WHEN c.status = 'MET' AND c.met_at <= $3 THEN 'MET'
-           WHEN c.status = 'CANCELLED' THEN 'CANCELLED'
-           ELSE 'PENDING' END AS state
+      (c.breached_at <= $3) AS breached,
+      (c.status = 'MET' AND c.met_at <= $3) AS met,
+      (c.status = 'CANCELLED') AS cancelled
     FROM sla_clock c WHERE c.due_at >= $1 AND c.due_at < $2 AND c.started_at <= $3`,
   aggregates: {
-    value: ratioOf(`count(*) FILTER (WHERE b.state = 'MET')`, `count(*) FILTER (WHERE b.state IN ('MET','BREACHED'))`),
-    numerator: `count(*) FILTER (WHERE b.state = 'MET')`,
-    denominator: `count(*) FILTER (WHERE b.state IN ('MET','BREACHED'))`,
-    pending: `count(*) FILTER (WHERE b.state = 'PENDING')`,
+    value: ratioOf(`count(*) FILTER (WHERE ${SLA_MET})`, `count(*) FILTER (WHERE ${SLA_DECIDED})`),
+    numerator: `count(*) FILTER (WHERE ${SLA_MET})`,
+    denominator: `count(*) FILTER (WHERE ${SLA_DECIDED})`,
+    pending: `count(*) FILTER (WHERE ${SLA_PENDING})`,
   },
 };
 
@@ -317,14 +357,18 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 
 /**
  * KPIs for the window, each as one total row (breakdown NONE) or one row per group. KPIs
- * that read the same base rows (e.g. MQL -> SQL and lead -> opportunity) share one query.
- * The breakdown must be one every KPI supports (KPI_CATALOG); the caller validates that.
+ * that read the same base rows (e.g. MQL -> SQL and lead -> opportunity) share one query, and
+ * the queries run side by side on the pool. The breakdown must be one every KPI supports
+ * (KPI_CATALOG); the caller validates that.
  */
 export async function computeKpis(db: SqlRunner, kpis: readonly KpiKey[], breakdown: KpiBreakdown, window: KpiWindow, opts: KpiQueryOptions): Promise<KpiMeasure[]> {
   const byBase = new Map<string, KpiKey[]>();
   for (const kpi of kpis) byBase.set(kpiSql(kpi).base, [...(byBase.get(kpiSql(kpi).base) ?? []), kpi]);
-  const results = await Promise.all([...byBase.entries()].map(([base, group]) => computeShared(db, base, group, breakdown, window, opts)));
-  const measures = results.flat();
+  const [finishers, revenueTarget] = await Promise.all([
+    Promise.all([...byBase.entries()].map(([base, group]) => computeShared(db, base, group, breakdown, window, opts))),
+    opts.revenueTarget,
+  ]);
+  const measures = finishers.flatMap((finish) => finish({ ...opts, revenueTarget }));
   return kpis.flatMap((k) => measures.filter((m) => m.kpi === k));
 }
 
@@ -333,13 +377,17 @@ export function computeKpi(db: SqlRunner, kpi: KpiKey, breakdown: KpiBreakdown, 
   return computeKpis(db, [kpi], breakdown, window, opts);
 }
 
-async function computeShared(db: SqlRunner, base: string, kpis: KpiKey[], breakdown: KpiBreakdown, window: KpiWindow, opts: KpiQueryOptions): Promise<KpiMeasure[]> {
+type ResolvedOptions = KpiQueryOptions & { revenueTarget: number | null };
+
+/** Runs the shared query; what it returns turns its rows into measures once the options are resolved. */
+async function computeShared(db: SqlRunner, base: string, kpis: KpiKey[], breakdown: KpiBreakdown, window: KpiWindow, opts: KpiQueryOptions): Promise<(resolved: ResolvedOptions) => KpiMeasure[]> {
   const group = groupSource(breakdown, opts);
   const cols: string[] = [`${group.expr} AS grp`, `${group.label ?? 'NULL::text'} AS grp_label`];
   kpis.forEach((kpi, i) => {
     const spec = kpiSql(kpi);
     for (const f of MEASURE_FIELDS) if (spec.aggregates[f]) cols.push(`${spec.aggregates[f]} AS "k${i}_${f}"`);
     for (const [k, e] of Object.entries(spec.aggregates.extra ?? {})) cols.push(`${e} AS "k${i}_x_${k}"`);
+    if (spec.rowsWhere && breakdown !== 'NONE') cols.push(`bool_or(${spec.rowsWhere}) AS "k${i}_rows"`);
   });
   const joins = [
     group.needsLead ? 'JOIN lead l ON l.id = b.lead_id' : '',
@@ -348,10 +396,11 @@ async function computeShared(db: SqlRunner, base: string, kpis: KpiKey[], breakd
   // The total is an ungrouped aggregate, so it has its one row even over no events.
   const grouping = breakdown === 'NONE' ? '' : 'GROUP BY 1 ORDER BY 1';
   const rows = await db.query(`WITH base AS (${base}) SELECT ${cols.join(', ')} FROM base b ${joins} ${grouping}`, [window.start, window.end, window.asOf]);
-  return kpis.flatMap((kpi, i) => {
+  return (resolved) => kpis.flatMap((kpi, i) => {
     const spec = kpiSql(kpi);
     const unit = KPI_CATALOG[kpi].unit;
-    return rows.map((r) => {
+    const own = spec.rowsWhere && breakdown !== 'NONE' ? rows.filter((r) => r[`k${i}_rows`] === true) : rows;
+    return own.map((r) => {
       const m: KpiMeasure = {
         kpi, breakdown, unit,
         group: breakdown === 'NONE' ? null : (r.grp as string),
@@ -363,7 +412,7 @@ async function computeShared(db: SqlRunner, base: string, kpis: KpiKey[], breakd
       if (spec.finish) {
         const extra: Record<string, number | null> = {};
         for (const k of Object.keys(spec.aggregates.extra ?? {})) extra[k] = num(r[`k${i}_x_${k}`]);
-        Object.assign(m, spec.finish(extra, opts));
+        Object.assign(m, spec.finish(extra, resolved));
       }
       return m;
     });
