@@ -22,7 +22,7 @@
 // Targets: Baton ≥ 50 events/s with route p99 < 500 ms and accept p99 < 100 ms; Baton / bare
 // ≥ 0.5. It prints figures; it does not pass or fail.
 //   npm run build && node bench/ingest.mjs [--database-url postgres://...] [--step-seconds 10]
-//     [--rates 10,20,40,...] [--max-rate 640] [--seed 1] [--nurtured 200] [--sal 100] [--json] [--keep]
+//     [--rates 10,20,40,...] [--max-rate 640] [--seed 1] [--nurtured 200] [--sal 100] [--json] [--keep] [--only bare|baton]
 //     [--temporal-address host:port]  (both parts on that server instead of the stack's dev server)
 // Without --database-url Baton runs on the stack's embedded database; give a PostgreSQL server
 // (a fresh database is created on it and dropped at the end) for figures that compare with
@@ -57,6 +57,8 @@ const NURTURED = Number(opt('nurtured', 200));
 const IN_SAL = Number(opt('sal', 100));
 const JSON_OUT = argv.includes('--json');
 const KEEP = argv.includes('--keep');
+/** `--only bare|baton`: one part (while tuning); the ratio needs both. */
+const ONLY = opt('only', null);
 
 const MAX_IN_FLIGHT = 2_000;
 const DRAIN_MS = Math.max(10_000, STEP_SECONDS * 1000);
@@ -287,8 +289,8 @@ async function main() {
   cleanups.push(() => stack.stop());
   log(`stack up: api ${stack.apiUrl}, temporal ${stack.temporalAddress}, logs in ${dataDir}/logs`);
   const sampler = cpuSampler({ api: () => stack.api?.pid, worker: () => stack.worker?.pid, temporal: () => stack.temporal?.pid, db: () => ({ comm: 'postgres' }), bench: () => process.pid });
-  const bare = await bareCeiling(stack, sampler);
-  const baton = await batonCeiling(stack, sampler);
+  const bare = ONLY === 'baton' ? [] : await bareCeiling(stack, sampler);
+  const baton = ONLY === 'bare' ? [] : await batonCeiling(stack, sampler);
   report(bare, baton);
 }
 
