@@ -24,6 +24,22 @@ describe('batch ingest: recordEngagements and the webhook batch', () => {
   });
   const batch = async (inputs: unknown[]) => (await gqlOk<{ recordEngagements: Result[] }>(BATCH, { inputs }, integration)).recordEngagements;
 
+  it('settles the low-intent events of an engaged lead where they arrive, and delivers a batch that qualifies another', async () => {
+    const engaged = `batch.engaged.${unique()}@fitting.example`;
+    const first = (await gqlOk(RECORD, { i: event(engaged, 'SITE_VISIT', `settle-0-${unique()}`, { person: person() }) }, integration)).recordEngagement;
+    await eventually(async () => ((await sql('SELECT stage FROM lead WHERE id = $1', [first.leadId]))[0].stage === 'ENGAGED' ? true : undefined), 30_000, 'ENGAGED');
+    const qualifying = `batch.qualifying.${unique()}@fitting.example`;
+    const results = await batch([
+      event(engaged, 'EMAIL_OPEN', `settle-1-${unique()}`),
+      event(engaged, 'BLOG_CLICK', `settle-2-${unique()}`),
+      event(qualifying, 'COMPARISON_GUIDE_DOWNLOAD', `settle-3-${unique()}`, { person: person(), contentTitle: 'Baton vs Spreadsheet' }),
+    ]);
+    expect(results.map((r) => r.delivery)).toEqual(['STORED', 'STORED', 'DELIVERED']);
+    const evaluated = await sql('SELECT count(*) AS n FROM engagement_event WHERE id = ANY($1) AND evaluated_at IS NOT NULL', [[results[0].eventId, results[1].eventId]]);
+    expect(Number(evaluated[0].n)).toBe(2);
+    await eventually(async () => ((await sql('SELECT stage FROM lead WHERE id = $1', [results[2].leadId]))[0].stage === 'MQL' ? true : undefined), 30_000, 'the qualifying lead MQL');
+  });
+
   it('answers a mixed batch per event, in input order, and stores each event and lead exactly once', async () => {
     const x = `batch.x.${unique()}@fitting.example`;
     const y = `batch.y.${unique()}@fitting.example`;
