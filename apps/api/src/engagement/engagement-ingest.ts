@@ -69,7 +69,10 @@ export async function settleWithoutWorkflow(tx: EntityManager, lead: Pick<LeadEn
 export async function settleAllWithoutWorkflow(tx: EntityManager, lead: Pick<LeadEntity, 'id' | 'stage' | 'reengageAt'>, eventTypes: string[]): Promise<boolean> {
   if (lead.stage !== 'ENGAGED' && lead.stage !== 'INCOMPLETE') return false;
   if (eventTypes.some((t) => (ACTIONABLE_ENGAGEMENT_TYPES as readonly string[]).includes(t)) || lead.reengageAt) return false;
-  const { evaluation, quarantined, unevaluated } = await evaluateStoredHandoff(tx, lead.id, { now: new Date() });
+  // A rule that fails here must not fail the ingest: the workflow then evaluates (and logs) it.
+  const stored = await evaluateStoredHandoff(tx, lead.id, { now: new Date() }).catch(() => null);
+  if (!stored) return false;
+  const { evaluation, quarantined, unevaluated } = stored;
   if (quarantined.length || evaluatedEventWakesLead(lead, evaluation.outcome)) return false;
   await tx.query('UPDATE lead SET intent_score = $2, hot = $3 WHERE id = $1', [lead.id, evaluation.score.score, evaluation.hot]);
   if (unevaluated.length) await tx.query('UPDATE engagement_event SET evaluated_at = now() WHERE id = ANY($1::uuid[])', [unevaluated]);
