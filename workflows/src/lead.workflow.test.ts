@@ -349,7 +349,7 @@ describe('lead workflow: adopting an imported SAL or opportunity', () => {
 });
 
 describe('lead workflow: time skipping', () => {
-  it('sleeps 14 days of a live lead\'s clocks in under 5 seconds of wall time', async () => {
+  it('sleeps 14 days of a live lead\'s clocks without waiting them out', async () => {
     const world = new FakeLeadWorld();
     world.reps = [rep('rep-a'), rep('rep-b')];
     await withWorker(world, async () => {
@@ -360,7 +360,8 @@ describe('lead workflow: time skipping', () => {
       const before = await env.currentTimeMs();
       const wall = Date.now();
       await env.sleep('14 days');
-      expect(Date.now() - wall).toBeLessThan(5000);
+      // Skipped, not waited: a minute of wall time at most (a speed figure belongs in bench/, not here).
+      expect(Date.now() - wall).toBeLessThan(60_000);
       expect((await env.currentTimeMs()) - before).toBeGreaterThanOrEqual(14 * DAY);
       // Time really passed for the workflow: its accept clock came due and breached.
       await until(h, (x) => x.clocks.some((c) => c.kind === 'ACCEPT' && c.status === 'BREACHED'), 'accept breach');
