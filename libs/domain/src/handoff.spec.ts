@@ -1,5 +1,5 @@
 import { EngagementEvent } from './engagement-event';
-import { evaluatedEventWakesLead, evaluateHandoff, handoffChangesStage, HandoffProfile, requiredFieldsMissing } from './handoff';
+import { evaluateHandoff, eventsNeedLeadWorkflow, handoffChangesStage, HandoffProfile, requiredFieldsMissing } from './handoff';
 import { DEFAULT_STAGE_DEFINITION_V1, EngagementType } from './stage-definition';
 
 const definition = DEFAULT_STAGE_DEFINITION_V1;
@@ -131,15 +131,15 @@ describe('which evaluations need the lead workflow', () => {
     expect(handoffChangesStage('INCOMPLETE', 'ENGAGED')).toBe(false);
   });
 
-  it('an engaged or incomplete lead that stays put is settled without its workflow', () => {
-    expect(evaluatedEventWakesLead({ stage: 'ENGAGED', reengageAt: null }, 'ENGAGED')).toBe(false);
-    expect(evaluatedEventWakesLead({ stage: 'INCOMPLETE', reengageAt: null }, 'INCOMPLETE')).toBe(false);
-    expect(evaluatedEventWakesLead({ stage: 'ENGAGED', reengageAt: null }, 'MQL')).toBe(true);
+  it('the new events of an engaged or incomplete lead may be settled by their evaluation', () => {
+    expect(eventsNeedLeadWorkflow({ stage: 'ENGAGED', reengageAt: null }, ['EMAIL_OPEN', 'SITE_VISIT'])).toBe(false);
+    expect(eventsNeedLeadWorkflow({ stage: 'INCOMPLETE', reengageAt: null }, ['BLOG_CLICK'])).toBe(false);
   });
 
-  it('a lead not yet engaged, or recycled with a re-engage date, always needs its workflow', () => {
-    expect(evaluatedEventWakesLead({ stage: 'FIRST_TOUCH', reengageAt: null }, 'ENGAGED')).toBe(true);
-    expect(evaluatedEventWakesLead({ stage: 'RECYCLED', reengageAt: null }, 'ENGAGED')).toBe(true);
-    expect(evaluatedEventWakesLead({ stage: 'ENGAGED', reengageAt: '2026-12-01T00:00:00.000Z' }, 'ENGAGED')).toBe(true);
+  it('a lead not yet engaged, recycled with a re-engage date, or opting out or replying always needs its workflow', () => {
+    expect(eventsNeedLeadWorkflow({ stage: 'FIRST_TOUCH', reengageAt: null }, ['EMAIL_OPEN'])).toBe(true);
+    expect(eventsNeedLeadWorkflow({ stage: 'RECYCLED', reengageAt: null }, ['EMAIL_OPEN'])).toBe(true);
+    expect(eventsNeedLeadWorkflow({ stage: 'ENGAGED', reengageAt: '2026-12-01T00:00:00.000Z' }, ['EMAIL_OPEN'])).toBe(true);
+    for (const type of ['UNSUBSCRIBE', 'EMAIL_BOUNCE', 'EMAIL_REPLY']) expect(eventsNeedLeadWorkflow({ stage: 'ENGAGED', reengageAt: null }, ['EMAIL_OPEN', type])).toBe(true);
   });
 });

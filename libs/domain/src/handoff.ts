@@ -2,7 +2,7 @@ import { EngagementEvent, eventsUpTo } from './engagement-event';
 import { evaluateTriggers, TriggerHit } from './handoff-triggers';
 import { evaluateFit, FitResult, LeadProfile } from './icp-fit';
 import { IntentScore, scoreIntent } from './intent-score';
-import { EngagementType, RequiredField, StageDefinitionContent } from './stage-definition';
+import { ACTIONABLE_ENGAGEMENT_TYPES, EngagementType, RequiredField, StageDefinitionContent } from './stage-definition';
 
 export const HANDOFF_OUTCOMES = ['MQL', 'INCOMPLETE', 'ENGAGED'] as const;
 export type HandoffOutcome = (typeof HANDOFF_OUTCOMES)[number];
@@ -121,14 +121,15 @@ export function handoffChangesStage(stage: string, outcome: HandoffOutcome): boo
 }
 
 /**
- * Whether a nurtured lead's workflow must hear of an event, given the evaluation of its stored
- * events with it. A lead not yet ENGAGED (first touch, recycled) must be moved on, and a
- * recycled lead's evaluation depends on its re-engage date, which only its workflow holds;
- * otherwise only an evaluation that changes the stage needs the workflow. The rest is stored
- * and scored where it arrives (the ingest's cheap path).
+ * Whether a nurtured lead's new events must go to its workflow whatever their evaluation
+ * shows. A lead not yet ENGAGED (first touch, recycled) must be moved on; a recycled lead's
+ * evaluation depends on its re-engage date, which only its workflow holds; an opt-out, a
+ * bounce or a reply is the workflow's to act on. Otherwise only an evaluation that changes
+ * the stage (`handoffChangesStage`) needs the workflow; the rest can be stored and scored
+ * where it arrives (the ingest's cheap path).
  */
-export function evaluatedEventWakesLead(lead: { stage: string; reengageAt: Date | string | null }, outcome: HandoffOutcome): boolean {
+export function eventsNeedLeadWorkflow(lead: { stage: string; reengageAt: Date | string | null }, eventTypes: readonly string[]): boolean {
   if (lead.stage !== 'ENGAGED' && lead.stage !== 'INCOMPLETE') return true;
   if (lead.reengageAt) return true;
-  return handoffChangesStage(lead.stage, outcome);
+  return eventTypes.some((t) => (ACTIONABLE_ENGAGEMENT_TYPES as readonly string[]).includes(t));
 }

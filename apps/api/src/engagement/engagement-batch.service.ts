@@ -12,7 +12,7 @@ import { flattenValidationErrors } from '../common/validation.pipe';
 import { OutboxService } from '../ingest/outbox.service';
 import { RecordEngagementInput } from './dto/record-engagement.input';
 import { EngagementOutcome, MAX_ENGAGEMENT_BATCH, RecordEngagementResult as Result } from './dto/record-engagements.types';
-import { ENGAGEMENT_RECEIPT_KIND, engagementEventRow, findOrCreateLead, IngestChannel, ingestIdentity, settleAllWithoutWorkflow } from './engagement-ingest';
+import { ENGAGEMENT_RECEIPT_KIND, engagementEventRow, findOrCreateLead, IngestChannel, ingestIdentity, settleWithoutWorkflow } from './engagement-ingest';
 
 /** Events stored per transaction: locks are held briefly, a lost race repeats little (and bulk inserts beyond ~100 rows got slower per row). */
 const EVENTS_PER_TRANSACTION = 100;
@@ -195,7 +195,7 @@ export class EngagementBatchService {
     for (const lead of new Map([...leadOf.values()].map((l) => [l.id, l])).values()) {
       const types = outbox.filter((o) => o.leadId === lead.id).map((o) => o.eventType!);
       if (!types.length || createdLeads.has(lead.id)) continue;
-      if (await settleAllWithoutWorkflow(tx, lead, types)) settled.add(lead.id);
+      if (await settleWithoutWorkflow(tx, lead, types)) settled.add(lead.id);
     }
     await this.outbox.enqueueMany(tx, outbox.map((o) => ({ ...o, settled: settled.has(o.leadId) })));
     return results;

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { ACTIONABLE_ENGAGEMENT_TYPES, evaluatedEventWakesLead } from '../../../../libs/domain/src';
+import { eventsNeedLeadWorkflow, handoffChangesStage } from '../../../../libs/domain/src';
 import { EngagementEventEntity, evaluateStoredHandoff, LeadEntity } from '../../../../libs/persistence/src';
 import { requestHash } from '../common/request-hash';
 import { insertNewLead, missingProfilePatch } from '../leads/lead.factory';
@@ -56,24 +56,19 @@ export async function findOrCreateLead(tx: EntityManager, email: string, input: 
 
 /**
  * The cheap path (docs/lead-lifecycle.md, "What 'accepted' means"): in the ingest's
- * transaction, under the email's lock, a nurtured lead's stored events are evaluated with the
- * new one. When that evaluation cannot move the lead (`evaluatedEventWakesLead`), the score is
- * projected here and the event is settled: stored, evaluated, no workflow round trip. True when
- * settled; false when the workflow must hear of it (or the evaluation could not tell).
+ * transaction, under the email's lock, a nurtured lead's stored events are evaluated with its
+ * new ones (already stored), unless they need the workflow anyway (`eventsNeedLeadWorkflow`).
+ * When the evaluation cannot move the lead (`handoffChangesStage`), the score is projected here and the events are settled:
+ * stored, evaluated, no workflow round trip. True when settled (all of them); false when the
+ * workflow must hear of them, or the evaluation could not tell.
  */
-export async function settleWithoutWorkflow(tx: EntityManager, lead: Pick<LeadEntity, 'id' | 'stage' | 'reengageAt'>, eventType: string): Promise<boolean> {
-  return settleAllWithoutWorkflow(tx, lead, [eventType]);
-}
-
-/** `settleWithoutWorkflow` for several new events of one lead, all stored already: all settled, or none. */
-export async function settleAllWithoutWorkflow(tx: EntityManager, lead: Pick<LeadEntity, 'id' | 'stage' | 'reengageAt'>, eventTypes: string[]): Promise<boolean> {
-  if (lead.stage !== 'ENGAGED' && lead.stage !== 'INCOMPLETE') return false;
-  if (eventTypes.some((t) => (ACTIONABLE_ENGAGEMENT_TYPES as readonly string[]).includes(t)) || lead.reengageAt) return false;
+export async function settleWithoutWorkflow(tx: EntityManager, lead: Pick<LeadEntity, 'id' | 'stage' | 'reengageAt'>, eventTypes: string[]): Promise<boolean> {
+  if (eventsNeedLeadWorkflow(lead, eventTypes)) return false;
   // A rule that fails here must not fail the ingest: the workflow then evaluates (and logs) it.
   const stored = await evaluateStoredHandoff(tx, lead.id, { now: new Date() }).catch(() => null);
   if (!stored) return false;
   const { evaluation, quarantined, unevaluated } = stored;
-  if (quarantined.length || evaluatedEventWakesLead(lead, evaluation.outcome)) return false;
+  if (quarantined.length || handoffChangesStage(lead.stage, evaluation.outcome)) return false;
   await tx.query('UPDATE lead SET intent_score = $2, hot = $3 WHERE id = $1', [lead.id, evaluation.score.score, evaluation.hot]);
   if (unevaluated.length) await tx.query('UPDATE engagement_event SET evaluated_at = now() WHERE id = ANY($1::uuid[])', [unevaluated]);
   return true;

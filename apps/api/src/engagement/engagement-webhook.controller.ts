@@ -5,6 +5,7 @@ import { GraphQLError } from 'graphql';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { BatonConfig } from '../../../../libs/runtime/src';
 import { Public } from '../auth/roles.decorator';
+import { badInput } from '../common/errors';
 import { flattenValidationErrors } from '../common/validation.pipe';
 import { BATON_CONFIG } from '../config/config.module';
 import { RecordEngagementInput } from './dto/record-engagement.input';
@@ -51,10 +52,7 @@ export class EngagementWebhookController {
 
     const input = plainToInstance(RecordEngagementInput, body ?? {});
     const errors = await validate(input, { whitelist: true, forbidNonWhitelisted: true });
-    if (errors.length) {
-      const violations = flattenValidationErrors(errors);
-      return refuse(400, 'BAD_USER_INPUT', violations.map((v) => `${v.field}: ${v.message}`).join('; '), { field: violations[0].field, violations });
-    }
+    if (errors.length) return refuseTyped(refuse, badInput(flattenValidationErrors(errors)));
     try {
       const result = await this.engagement.record(input, 'WEBHOOK');
       res.status(result.recorded ? 202 : 200).json(result);
@@ -75,8 +73,8 @@ export class EngagementWebhookController {
     const events = (body as { events?: unknown } | null)?.events;
     const others = body && typeof body === 'object' ? Object.keys(body).filter((k) => k !== 'events') : [];
     if (!Array.isArray(events) || others.length) {
-      const violations = [{ field: others[0] ?? 'events', rule: others.length ? 'whitelistValidation' : 'isArray', message: others.length ? 'should not exist: the body is { "events": [ … ] }' : 'must be an array of engagement events' }];
-      return refuse(400, 'BAD_USER_INPUT', `${violations[0].field}: ${violations[0].message}`, { field: violations[0].field, violations });
+      const violation = { field: others[0] ?? 'events', rule: others.length ? 'whitelistValidation' : 'isArray', message: others.length ? 'should not exist: the body is { "events": [ … ] }' : 'must be an array of engagement events' };
+      return refuseTyped(refuse, badInput([violation]));
     }
     try {
       res.status(200).json({ results: await this.batch.recordMany(events, 'WEBHOOK', 'events') });

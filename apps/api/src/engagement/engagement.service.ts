@@ -41,7 +41,7 @@ export class EngagementService {
       await tx.getRepository(IngestReceiptEntity).insert({ idempotencyKey: input.idempotencyKey, kind: ENGAGEMENT_RECEIPT_KIND, leadId: lead.id, requestHash: hash });
       const events = tx.getRepository(EngagementEventEntity);
       const event = await events.save(events.create(engagementEventRow(input, lead.id, via)));
-      const settled = !created && (await settleWithoutWorkflow(tx, lead, event.type));
+      const settled = !created && (await settleWithoutWorkflow(tx, lead, [event.type]));
       const row = await this.outbox.enqueue(tx, { leadId: lead.id, kind: 'ENGAGEMENT', eventId: event.id, stage: lead.stage, eventType: event.type, settled });
       return { event, lead, recorded: true, leadCreated: created, stored: row.status === 'STORED' };
     }).catch((e) => {

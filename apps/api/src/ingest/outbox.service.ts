@@ -42,21 +42,22 @@ export function outboxStatusFor(kind: OutboxKind, stage: string, eventType: stri
 /** What an answer says for a row's status. Events stored before the outbox existed were delivered (or kept) by the old path. */
 const deliveryOf = (status: OutboxStatus | undefined): Delivery => (!status ? 'DELIVERED' : status === 'PENDING' ? 'QUEUED' : status);
 
-/** Temporal could not be reached in time (as opposed to refusing this one call). */
-function isUnreachable(e: unknown): boolean {
-  for (let c = e as { code?: unknown; name?: string; message?: string; cause?: unknown } | undefined, i = 0; c && i < 5; c = c.cause as typeof c, i++) {
-    if (c.code === 14 || c.code === 4 || c.code === 1) return true; // UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED
-    if (/deadline|unavailable|connect|ECONNREFUSED/i.test(`${c.name ?? ''} ${c.message ?? ''}`)) return true;
-  }
-  return false;
+type ErrorLike = { code?: unknown; name?: string; message?: string; cause?: unknown };
+
+/** The error and the first few of its causes (a Temporal client error wraps the gRPC one). */
+function causes(e: unknown, depth = 5): ErrorLike[] {
+  const chain: ErrorLike[] = [];
+  for (let c = e as ErrorLike | undefined; c && chain.length < depth; c = c.cause as ErrorLike | undefined) chain.push(c);
+  return chain;
 }
 
-function isDeadline(e: unknown): boolean {
-  for (let c = e as { code?: unknown; name?: string; cause?: unknown } | undefined, i = 0; c && i < 5; c = c.cause as typeof c, i++) {
-    if (c.code === 4 || c.name === 'DeadlineExceeded') return true;
-  }
-  return false;
-}
+/** Temporal could not be reached in time (as opposed to refusing this one call). */
+const isUnreachable = (e: unknown) =>
+  causes(e).some(
+    (c) => c.code === 14 || c.code === 4 || c.code === 1 || /deadline|unavailable|connect|ECONNREFUSED/i.test(`${c.name ?? ''} ${c.message ?? ''}`), // UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED
+  );
+
+const isDeadline = (e: unknown) => causes(e).some((c) => c.code === 4 || c.name === 'DeadlineExceeded');
 
 /** A missed deadline while other deliveries still succeed is load, not an outage. */
 export const BUSY_WINDOW_MS = 2_000;
@@ -73,9 +74,8 @@ export function temporalLooksDown(e: unknown, msSinceLastDelivery: number): bool
 
 /** Error kind for the row: a name and gRPC code, never a payload (no personal data). */
 function errorSummary(e: unknown): string {
-  const parts: string[] = [];
-  for (let c = e as { code?: unknown; name?: string; cause?: unknown } | undefined, i = 0; c && i < 3; c = c.cause as typeof c, i++) parts.push(`${c.name ?? 'Error'}${c.code !== undefined ? `(${String(c.code)})` : ''}`);
-  return parts.join(' <- ').slice(0, 200);
+  const kinds = causes(e, 3).map((c) => `${c.name ?? 'Error'}${c.code !== undefined ? `(${String(c.code)})` : ''}`);
+  return kinds.join(' <- ').slice(0, 200);
 }
 
 /**
