@@ -19,9 +19,12 @@ export interface IsolatedStack {
   tokenFor(email: string): Promise<string>;
 }
 
-/** Starts test/support/isolated-stack.mjs (scripts/lib/stack.mjs startStack) in a child process; `supervise` as `npm start` does. */
-export async function startIsolatedStack({ supervise = false, timeoutMs = 240_000 } = {}): Promise<IsolatedStack> {
-  const child: ChildProcess = fork(join(__dirname, 'isolated-stack.mjs'), supervise ? ['--supervise'] : [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: process.env });
+/**
+ * Starts test/support/isolated-stack.mjs (scripts/lib/stack.mjs startStack) in a child process; `supervise` as `npm start` does;
+ * `env` reaches the API and the worker (configuration under test).
+ */
+export async function startIsolatedStack({ supervise = false, timeoutMs = 240_000, env = {} as Record<string, string> } = {}): Promise<IsolatedStack> {
+  const child: ChildProcess = fork(join(__dirname, 'isolated-stack.mjs'), supervise ? ['--supervise'] : [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, ...env } });
   let output = '';
   const keep = (d: Buffer) => (output = (output + d).slice(-20_000));
   child.stdout!.on('data', keep);

@@ -7,8 +7,7 @@ import { GraphQLFormattedError } from 'graphql';
 import { dataSourceOptions } from '../../../libs/persistence/src';
 import type { BatonConfig } from '../../../libs/runtime/src';
 import { AuthModule } from './auth/auth.module';
-import { complexityLimit } from './common/complexity-limit.rule';
-import { depthLimit } from './common/depth-limit.rule';
+import { queryLimits } from './common/query-limits.rule';
 import { ConfigModule } from './config/config.module';
 import { HealthModule } from './health/health.module';
 import { EngagementModule } from './engagement/engagement.module';
@@ -48,7 +47,7 @@ export class AppModule {
           playground: false,
           introspection: true,
           includeStacktraceInErrorResponses: false,
-          validationRules: [depthLimit(8), complexityLimit(5000)],
+          validationRules: [queryLimits(config.graphql)],
           // graphql-ws carries the bearer token in connectionParams; the same guard reads it.
           subscriptions: { 'graphql-ws': { path: '/graphql' } },
           context: (ctx: { req?: unknown; connectionParams?: Record<string, unknown> }) =>

@@ -89,7 +89,7 @@ export class EngagementWebhookController {
     if (!ts || !Number.isInteger(timestamp)) return 'x-baton-timestamp header (unix seconds) is required';
     if (Math.abs(Date.now() / 1000 - timestamp) > WEBHOOK_REPLAY_WINDOW_S) return `x-baton-timestamp is outside the ${WEBHOOK_REPLAY_WINDOW_S}s replay window`;
     const raw = req.rawBody?.toString('utf8') ?? '';
-    const expected = Buffer.from(signWebhook(this.config.webhookSecret, timestamp, raw));
+    const expected = Buffer.from(signWebhook(this.config.webhookSecrets[0], timestamp, raw));
     const given = Buffer.from(sig ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'x-baton-signature does not match the body';
     return null;
