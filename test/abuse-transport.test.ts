@@ -100,14 +100,14 @@ describe('abuse at the transport (shared platform)', () => {
       const body = batchBody();
       const res = await fetch(`${stack.apiUrl}/webhooks/engagement/batch`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-baton-timestamp': `0x${ts.toString(16)}`, 'x-baton-signature': signWebhook(DEV_WEBHOOK_SECRET, ts, body) }, body });
       expect(res.status).toBe(401);
-      expect((await res.json()).error).toMatchObject({ code: 'UNAUTHENTICATED', field: 'x-baton-timestamp' });
+      expect(((await res.json()) as any).error).toMatchObject({ code: 'UNAUTHENTICATED', field: 'x-baton-timestamp' });
     });
 
     it('answers malformed JSON in its own error shape', async () => {
       for (const path of ['engagement', 'engagement/batch']) {
         const res = await postWebhook(stack.apiUrl, '{"events": [', { path });
         expect(res.status).toBe(400);
-        const answer = await res.json();
+        const answer = (await res.json()) as any;
         expect(Object.keys(answer)).toEqual(['error']);
         expect(answer.error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'body' });
       }
@@ -184,7 +184,7 @@ describe('abuse limits as configured (own platform)', () => {
     const limited = answers.filter((a) => a.status === 429);
     expect(limited.length).toBeGreaterThanOrEqual(2);
     expect(Number(limited[0].headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect((await limited[0].json()).errors[0].extensions.code).toBe('RATE_LIMITED');
+    expect(((await limited[0].json()) as any).errors[0].extensions.code).toBe('RATE_LIMITED');
     expect((await ask(manager)).status).toBe(200);
   });
 
@@ -193,6 +193,6 @@ describe('abuse limits as configured (own platform)', () => {
     const limited = answers.filter((a) => a.status === 429);
     expect(limited.length).toBeGreaterThanOrEqual(1);
     expect(Number(limited[0].headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect((await limited[0].json()).error.code).toBe('RATE_LIMITED');
+    expect(((await limited[0].json()) as any).error.code).toBe('RATE_LIMITED');
   });
 });

@@ -18,6 +18,10 @@ export const ErrorCode = {
   /** The attribution model of a period that has started cannot change. */
   ATTRIBUTION_MODEL_LOCKED: 'ATTRIBUTION_MODEL_LOCKED',
   UNAVAILABLE: 'UNAVAILABLE',
+  /** Too many requests from one caller: retry after the seconds the answer names. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** The request ran past its time budget; ask for less. */
+  TIME_BUDGET_EXCEEDED: 'TIME_BUDGET_EXCEEDED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

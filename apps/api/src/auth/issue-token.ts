@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, UserEntity } from '../../../../libs/persistence/src';
 import { ConfigError, exitOnStartupError, loadConfig } from '../../../../libs/runtime/src';
-import { signToken } from './token.service';
+import { createSecretKey } from 'node:crypto';
+import { signToken, verifyToken } from './token.service';
 
 /**
  * `npm run token -- <email|ROLE>`: print a bearer token for a user (the first active user
@@ -19,7 +20,12 @@ async function main(): Promise<void> {
       ? await users.findOne({ where: { email: who.toLowerCase(), active: true } })
       : await users.findOne({ where: { role: who.toUpperCase() as UserEntity['role'], active: true }, order: { email: 'ASC' } });
     if (!user) throw new ConfigError('argv', `no active user matches "${who}"`);
-    process.stdout.write(signToken(config.jwtSecret, { sub: user.id, role: user.role }, (process.argv[3] ?? '12h') as '12h') + '\n');
+    const token = signToken(config.jwtSecret, { sub: user.id, role: user.role }, (process.argv[3] ?? '12h') as '12h');
+    // The API refuses what it would not verify; say so here rather than hand out a dead token.
+    if (!verifyToken(createSecretKey(Buffer.from(config.jwtSecret, 'utf8')), token, config.tokenMaxLifetimeS)) {
+      throw new ConfigError('argv', `a token may live at most ${config.tokenMaxLifetimeS} s (BATON_TOKEN_MAX_LIFETIME_S), got "${process.argv[3]}"`);
+    }
+    process.stdout.write(token + '\n');
   } finally {
     await ds.destroy();
   }

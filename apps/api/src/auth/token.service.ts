@@ -31,15 +31,24 @@ export class TokenService {
   }
 
   verify(token: string): TokenClaims | null {
-    try {
-      const payload = jwt.verify(token, this.key, { algorithms: ['HS256'], issuer: ISSUER });
-      if (typeof payload !== 'object' || typeof payload.sub !== 'string') return null;
-      const role = (payload as { role?: unknown }).role;
-      if (!ROLES.includes(role as Role)) return null;
-      return { sub: payload.sub, role: role as Role };
-    } catch {
-      return null;
-    }
+    return verifyToken(this.key, token, this.config.tokenMaxLifetimeS);
+  }
+}
+
+/**
+ * The claims of a token signed with `key`, or null: a token must expire, within
+ * `maxLifetimeS` of its issue, so a leaked one cannot be used forever.
+ */
+export function verifyToken(key: KeyObject, token: string, maxLifetimeS: number): TokenClaims | null {
+  try {
+    const payload = jwt.verify(token, key, { algorithms: ['HS256'], issuer: ISSUER });
+    if (typeof payload !== 'object' || typeof payload.sub !== 'string') return null;
+    if (typeof payload.exp !== 'number' || typeof payload.iat !== 'number' || payload.exp - payload.iat > maxLifetimeS) return null;
+    const role = (payload as { role?: unknown }).role;
+    if (!ROLES.includes(role as Role)) return null;
+    return { sub: payload.sub, role: role as Role };
+  } catch {
+    return null;
   }
 }
 

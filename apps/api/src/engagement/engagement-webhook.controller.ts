@@ -8,9 +8,11 @@ import { Public } from '../auth/roles.decorator';
 import { badInput } from '../common/errors';
 import { flattenValidationErrors } from '../common/validation.pipe';
 import { BATON_CONFIG } from '../config/config.module';
+import type { FieldViolation } from '../../../../libs/contracts/src';
 import { RecordEngagementInput } from './dto/record-engagement.input';
 import { EngagementBatchService } from './engagement-batch.service';
 import { EngagementService } from './engagement.service';
+import { webhookError } from './webhook-body';
 
 /** How old a signed request may be before it is refused as a possible replay. */
 export const WEBHOOK_REPLAY_WINDOW_S = 300;
@@ -23,7 +25,18 @@ export function signWebhook(secret: string, timestamp: number, rawBody: string):
 type HttpResponse = { status(code: number): { json(body: unknown): void } };
 type Refuse = (status: number, code: string, message: string, extra?: Record<string, unknown>) => void;
 
-const refusal = (res: HttpResponse): Refuse => (status, code, message, extra = {}) => res.status(status).json({ error: { code, message, ...extra } });
+const refusal = (res: HttpResponse): Refuse => (status, code, message, extra = {}) => webhookError(res, status, code, message, extra);
+
+/** Unix seconds in decimal digits, nothing else (`Number()` would also take `0x…`, `1e9`, ` 12 `). */
+const DECIMAL_SECONDS = /^\d{1,12}$/;
+
+/**
+ * An unknown property is named only when its name looks like one: a sender's whole body can
+ * arrive as a key (a form post, a double-encoded body) and must not be echoed back.
+ */
+function withoutEcho(violations: FieldViolation[]): FieldViolation[] {
+  return violations.map((v) => (v.rule !== 'whitelistValidation' || /^[A-Za-z_$][\w$.[\]]{0,63}$/.test(v.field) ? v : { field: 'body', rule: v.rule, message: 'has a property that is not part of the event' }));
+}
 
 /** A typed service error as the webhook answers it. */
 function refuseTyped(refuse: Refuse, e: unknown): void {
@@ -48,11 +61,11 @@ export class EngagementWebhookController {
   async receive(@Req() req: { rawBody?: Buffer }, @Headers('x-baton-timestamp') ts: string | undefined, @Headers('x-baton-signature') sig: string | undefined, @Body() body: unknown, @Res() res: HttpResponse): Promise<void> {
     const refuse = refusal(res);
     const unsigned = this.signatureProblem(req, ts, sig);
-    if (unsigned) return refuse(401, 'UNAUTHENTICATED', unsigned);
+    if (unsigned) return refuse(401, 'UNAUTHENTICATED', unsigned.message, { field: unsigned.field });
 
     const input = plainToInstance(RecordEngagementInput, body ?? {});
     const errors = await validate(input, { whitelist: true, forbidNonWhitelisted: true });
-    if (errors.length) return refuseTyped(refuse, badInput(flattenValidationErrors(errors)));
+    if (errors.length) return refuseTyped(refuse, badInput(withoutEcho(flattenValidationErrors(errors))));
     try {
       const result = await this.engagement.record(input, 'WEBHOOK');
       res.status(result.recorded ? 202 : 200).json(result);
@@ -68,13 +81,15 @@ export class EngagementWebhookController {
   async receiveBatch(@Req() req: { rawBody?: Buffer }, @Headers('x-baton-timestamp') ts: string | undefined, @Headers('x-baton-signature') sig: string | undefined, @Body() body: unknown, @Res() res: HttpResponse): Promise<void> {
     const refuse = refusal(res);
     const unsigned = this.signatureProblem(req, ts, sig);
-    if (unsigned) return refuse(401, 'UNAUTHENTICATED', unsigned);
+    if (unsigned) return refuse(401, 'UNAUTHENTICATED', unsigned.message, { field: unsigned.field });
 
     const events = (body as { events?: unknown } | null)?.events;
     const others = body && typeof body === 'object' ? Object.keys(body).filter((k) => k !== 'events') : [];
     if (!Array.isArray(events) || others.length) {
-      const violation = { field: others[0] ?? 'events', rule: others.length ? 'whitelistValidation' : 'isArray', message: others.length ? 'should not exist: the body is { "events": [ … ] }' : 'must be an array of engagement events' };
-      return refuseTyped(refuse, badInput([violation]));
+      const violation = others.length
+        ? { field: others[0], rule: 'whitelistValidation', message: 'should not exist: the body is { "events": [ … ] }' }
+        : { field: 'events', rule: 'isArray', message: 'must be an array of engagement events' };
+      return refuseTyped(refuse, badInput(withoutEcho([violation])));
     }
     try {
       res.status(200).json({ results: await this.batch.recordMany(events, 'WEBHOOK', 'events') });
@@ -83,15 +98,22 @@ export class EngagementWebhookController {
     }
   }
 
-  /** Why the request is not authentic (null: it is): the timestamp's window, then the HMAC over the raw body. */
-  private signatureProblem(req: { rawBody?: Buffer }, ts: string | undefined, sig: string | undefined): string | null {
+  /**
+   * Why the request is not authentic (null: it is): the timestamp's form and window, then the
+   * HMAC over the raw body under the current or, while integrations rotate, the previous secret.
+   */
+  private signatureProblem(req: { rawBody?: Buffer }, ts: string | undefined, sig: string | undefined): { field: string; message: string } | null {
+    const field = 'x-baton-timestamp';
+    if (!ts || !DECIMAL_SECONDS.test(ts)) return { field, message: 'x-baton-timestamp header (unix seconds, decimal digits) is required' };
     const timestamp = Number(ts);
-    if (!ts || !Number.isInteger(timestamp)) return 'x-baton-timestamp header (unix seconds) is required';
-    if (Math.abs(Date.now() / 1000 - timestamp) > WEBHOOK_REPLAY_WINDOW_S) return `x-baton-timestamp is outside the ${WEBHOOK_REPLAY_WINDOW_S}s replay window`;
+    if (Math.abs(Date.now() / 1000 - timestamp) > WEBHOOK_REPLAY_WINDOW_S) return { field, message: `x-baton-timestamp is outside the ${WEBHOOK_REPLAY_WINDOW_S}s replay window` };
     const raw = req.rawBody?.toString('utf8') ?? '';
-    const expected = Buffer.from(signWebhook(this.config.webhookSecrets[0], timestamp, raw));
     const given = Buffer.from(sig ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'x-baton-signature does not match the body';
+    const matches = (secret: string) => {
+      const expected = Buffer.from(signWebhook(secret, timestamp, raw));
+      return given.length === expected.length && timingSafeEqual(given, expected);
+    };
+    if (!this.config.webhookSecrets.some(matches)) return { field: 'x-baton-signature', message: 'x-baton-signature does not match the body' };
     return null;
   }
 }
