@@ -129,7 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BatonConfig {
       maxDepth: int(env, 'BATON_GRAPHQL_MAX_DEPTH', 8, 2, 50),
       maxCost: int(env, 'BATON_GRAPHQL_MAX_COST', 5000, 10, 1_000_000),
       maxAliases: int(env, 'BATON_GRAPHQL_MAX_ALIASES', 200, 0, 10_000),
-      maxTokens: int(env, 'BATON_GRAPHQL_MAX_TOKENS', 5000, 100, 1_000_000),
+      maxTokens: int(env, 'BATON_GRAPHQL_MAX_TOKENS', 10_000, 100, 1_000_000),
       timeBudgetMs: int(env, 'BATON_GRAPHQL_TIME_BUDGET_MS', 10_000, 100, 600_000),
       introspection: flag(env, 'BATON_GRAPHQL_INTROSPECTION', !production),
     },
