@@ -37,7 +37,7 @@ export class RateLimiter {
  */
 export function rateLimit(limiter: RateLimiter, subjectOf: (authorization: string | undefined) => string | null) {
   return (req: IncomingMessage & { path: string; ip?: string }, res: ServerResponse & { status(code: number): { json(body: unknown): void } }, next: () => void): void => {
-    if (req.method === 'OPTIONS' || req.method === 'GET') return next();
+    if (req.method === 'OPTIONS' || req.path === '/health') return next();
     const webhook = req.path.startsWith('/webhooks/');
     const subject = webhook ? null : subjectOf(req.headers.authorization);
     const key = subject ? `user:${subject}` : `${webhook ? 'webhook' : 'address'}:${req.ip}`;
