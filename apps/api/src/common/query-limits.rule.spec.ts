@@ -59,4 +59,9 @@ describe('query limits', () => {
     const twoSpreads = `${tenInFragment} { ...T r: rep(id: "1") { ...X } q: rep(id: "2") { ...X } } fragment X on Rep { ${Array.from({ length: 5 }, (_, i) => `l${i}: id`).join(' ')} }`;
     expect(errors(twoSpreads)).toEqual(['Query uses 22 aliases, more than the limit of 20']);
   });
+
+  it('leaves introspection out of the depth, where graphql-js limits its nested lists instead', () => {
+    expect(errors('{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name } } } } } } } }')).toEqual([]);
+    expect(errors('{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }')).toEqual(['Maximum introspection depth exceeded']);
+  });
 });
