@@ -1,12 +1,10 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import { GraphQLError } from 'graphql';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { BatonConfig } from '../../../../libs/runtime/src';
 import { Public } from '../auth/roles.decorator';
 import { badInput } from '../common/errors';
-import { flattenValidationErrors } from '../common/validation.pipe';
+import { checkInput } from '../common/validation.pipe';
 import { BATON_CONFIG } from '../config/config.module';
 import { RecordEngagementInput } from './dto/record-engagement.input';
 import { EngagementBatchService } from './engagement-batch.service';
@@ -50,9 +48,8 @@ export class EngagementWebhookController {
     const unsigned = this.signatureProblem(req, ts, sig);
     if (unsigned) return refuse(401, 'UNAUTHENTICATED', unsigned);
 
-    const input = plainToInstance(RecordEngagementInput, body ?? {});
-    const errors = await validate(input, { whitelist: true, forbidNonWhitelisted: true });
-    if (errors.length) return refuseTyped(refuse, badInput(flattenValidationErrors(errors)));
+    const { input, violations } = await checkInput(RecordEngagementInput, body ?? {});
+    if (violations.length) return refuseTyped(refuse, badInput(violations));
     try {
       const result = await this.engagement.record(input, 'WEBHOOK');
       res.status(result.recorded ? 202 : 200).json(result);
