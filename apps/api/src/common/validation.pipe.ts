@@ -1,6 +1,6 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ClassConstructor, plainToInstance } from 'class-transformer';
-import { validate, ValidatorOptions } from 'class-validator';
+import { validate } from 'class-validator';
 import { FieldViolation } from '../../../../libs/contracts/src';
 import { inputViolations } from '../../../../libs/domain/src/input-rules';
 import { useStrictDateTime } from './date-time.scalar';
@@ -50,13 +50,15 @@ export const batonValidationPipe = new BatonValidationPipe();
 
 /**
  * The same discipline for a value that does not arrive as a GraphQL argument (a webhook body,
- * an item of a batch): the input rules on the raw value and on the DTO it becomes, then the
- * DTO's class-validator rules. Fields are named below `at` (`inputs[3].utm.source`).
+ * an item of a batch): the input rules on the raw JSON (which is not transformed when it breaks
+ * them), then the DTO's rules and the input rules on the instants the DTO reads from its text.
+ * Fields are named below `at` (`inputs[3].utm.source`).
  */
-export async function checkInput<T extends object>(dto: ClassConstructor<T>, plain: unknown, at = '', options: ValidatorOptions = {}): Promise<{ input: T; violations: FieldViolation[] }> {
+export async function checkInput<T extends object>(dto: ClassConstructor<T>, plain: unknown, at = ''): Promise<{ input: T; violations: FieldViolation[] }> {
   const raw = inputViolations(plain, at);
-  const input = raw.length ? (Object.create(dto.prototype) as T) : plainToInstance(dto, plain);
-  const violations = raw.length ? raw : inputViolations(input, at);
-  if (violations.length) return { input, violations };
-  return { input, violations: flattenValidationErrors(await validate(input, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, ...options }), at) };
+  if (raw.length) return { input: Object.create(dto.prototype) as T, violations: raw };
+  const input = plainToInstance(dto, plain);
+  const own = flattenValidationErrors(await validate(input, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }), at);
+  const instants = inputViolations(input, at).filter((v) => !own.some((o) => o.field === v.field));
+  return { input, violations: [...own, ...instants] };
 }

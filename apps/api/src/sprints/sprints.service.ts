@@ -36,9 +36,10 @@ import {
 import { returnedRows } from '../../../../libs/persistence/src';
 import type { Principal } from '../auth/auth.types';
 import { assertUuid, badInput, domainError, forbidden, notFound } from '../common/errors';
+import { checkInput } from '../common/validation.pipe';
 import { toGraphQLError } from '../common/workflow-errors';
 import { KpisService } from '../kpis/kpis.service';
-import { StartSprintInput } from './dto/sprint.types';
+import { ActionItemInput, StartSprintInput } from './dto/sprint.types';
 
 /** Which app roles may hold each sprint role. */
 const ROLE_ELIGIBILITY: Record<SprintRole, string[]> = {
@@ -206,6 +207,10 @@ export class SprintsService {
   async recordGovernanceDecisions(p: Principal, reviewId: string, decisions: string[], actionItems: { title: string; ownerId?: string | null; dueDate?: string | null }[]) {
     assertUuid('reviewId', reviewId);
     if (decisions.length === 0 || decisions.some((d) => d.trim().length === 0 || d.length > 2000)) throw badInput([violation('decisions', 'NON_EMPTY', 'at least one decision, each 1-2000 characters')]);
+    // A list argument is not transformed into its DTOs: each item gets the DTO's rules here.
+    const items = await Promise.all(actionItems.map((a, i) => checkInput(ActionItemInput, a, `actionItems[${i}]`)));
+    const wrong = items.flatMap((c) => c.violations);
+    if (wrong.length) throw badInput(wrong);
     const [row] = returnedRows(await this.db.query(
       `UPDATE governance_review SET decisions = decisions || $2::jsonb, action_items = action_items || $3::jsonb WHERE id = $1 RETURNING *`,
       [reviewId, JSON.stringify(decisions), JSON.stringify(actionItems.map((a) => ({ title: a.title, ownerId: a.ownerId ?? null, dueDate: a.dueDate ?? null, by: p.userId })))],
