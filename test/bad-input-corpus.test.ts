@@ -63,10 +63,11 @@ const BASE: Record<string, () => Record<string, unknown>> = {
 };
 
 /**
- * Organisation-wide settings other tests read: only hostile values are sent, since a merely odd
- * one (a target of 0, an empty currency) may be valid and would change what they see.
+ * Organisation-wide settings and routing other tests rely on: only hostile values are sent,
+ * since a merely odd one (a target of 0, a rule at position 0) may be valid and would change
+ * what they see.
  */
-const HOSTILE_ONLY = new Set(['setKpiTarget', 'setRevenueTarget', 'updateOrganisationSettings', 'chooseAttributionModel', 'takeKpiSnapshot']);
+const HOSTILE_ONLY = new Set(['setKpiTarget', 'setRevenueTarget', 'updateOrganisationSettings', 'chooseAttributionModel', 'takeKpiSnapshot', 'createRoutingRule']);
 
 interface Bad { kind: string; value: unknown; hostile: boolean }
 
