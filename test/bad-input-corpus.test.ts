@@ -291,6 +291,23 @@ describe('bad-input corpus: every mutation, every argument, malformed', () => {
   });
 });
 
+describe('deep JSON written into the document', () => {
+  it('is refused by the input rules, or by the parser when deeper than it reads; never a server error', async () => {
+    const revops = await tokenFor(DEMO('revops'));
+    const draft = (await gqlOk(`mutation { createStageDefinitionDraft(input: {}) { id } }`, {}, revops)).createStageDefinitionDraft;
+    const literal = (depth: number) => `${'{a:'.repeat(depth)}1${'}'.repeat(depth)}`;
+    const codes: string[] = [];
+    for (const depth of [100, 1_000, 20_000]) {
+      const o = await post(`mutation { updateStageDefinitionDraft(id: "${draft.id}", content: ${literal(depth)}) { id } }`, {}, revops);
+      expect(o.status).toBeLessThan(500);
+      codes.push(...codesOf(o));
+    }
+    expect(codes).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED']);
+    const [stored] = await sql(`SELECT content ? 'a' AS replaced FROM stage_definition WHERE id = $1`, [draft.id]);
+    expect(stored.replaced).toBe(false);
+  });
+});
+
 describe('honest answers and ranges in KPI, sprint and stage-definition mutations', () => {
   let revops: string;
   let cro: string;
