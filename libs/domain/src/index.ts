@@ -1,5 +1,6 @@
 export * from './field-violation';
 export * from './time-zone';
+export * from './input-rules';
 export * from './stage-definition';
 export * from './business-hours';
 export * from './engagement-event';

@@ -374,8 +374,9 @@ class Violations {
       this.add(field, 'RANGE', `must be a number between ${min} and ${max}, got ${String(value)}`);
     }
   }
-  positive(field: string, value: unknown): void {
+  positive(field: string, value: unknown, max = Infinity): void {
     if (!isFiniteNumber(value) || value <= 0) this.add(field, 'POSITIVE', `must be a number > 0, got ${String(value)}`);
+    else if (value > max) this.add(field, 'RANGE', `must be at most ${max}, got ${String(value)}`);
   }
   list_<T>(field: string, value: unknown): T[] {
     if (!Array.isArray(value)) {
@@ -477,12 +478,15 @@ function validateScoring(v: Violations, s: IntentScoring): void {
   v.range('scoring.hotScoreAbove', s.hotScoreAbove, 0, MAX_POINTS);
 }
 
+/** An SLA longer than a year of minutes is no SLA (and overflows the clocks' timers). */
+export const MAX_SLA_MINUTES = 525_600;
+
 function validateSla(v: Violations, sla: SlaTerms): void {
   if (!sla || typeof sla !== 'object') return v.add('sla', 'REQUIRED', 'SLA terms are required');
-  v.positive('sla.acceptBusinessMinutes', sla.acceptBusinessMinutes);
-  v.positive('sla.hotFirstTouchBusinessMinutes', sla.hotFirstTouchBusinessMinutes);
-  v.positive('sla.demoFirstTouchBusinessMinutes', sla.demoFirstTouchBusinessMinutes);
-  v.positive('sla.touchLoggingMinutes', sla.touchLoggingMinutes);
+  v.positive('sla.acceptBusinessMinutes', sla.acceptBusinessMinutes, MAX_SLA_MINUTES);
+  v.positive('sla.hotFirstTouchBusinessMinutes', sla.hotFirstTouchBusinessMinutes, MAX_SLA_MINUTES);
+  v.positive('sla.demoFirstTouchBusinessMinutes', sla.demoFirstTouchBusinessMinutes, MAX_SLA_MINUTES);
+  v.positive('sla.touchLoggingMinutes', sla.touchLoggingMinutes, MAX_SLA_MINUTES);
   if (!has(STANDARD_FIRST_TOUCH_RULES, sla.standardFirstTouch)) {
     v.add('sla.standardFirstTouch', 'KNOWN_RULE', `must be one of ${STANDARD_FIRST_TOUCH_RULES.join(', ')}`);
   }

@@ -1,14 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { ErrorCode, FieldViolation } from '../../../../libs/contracts/src';
 import { instantRangeViolation } from '../../../../libs/domain/src';
 import { EngagementEventEntity, IngestReceiptEntity, LeadEntity } from '../../../../libs/persistence/src';
 import { badInput } from '../common/errors';
-import { flattenValidationErrors } from '../common/validation.pipe';
+import { checkInput } from '../common/validation.pipe';
 import { OutboxService } from '../ingest/outbox.service';
 import { RecordEngagementInput } from './dto/record-engagement.input';
 import { EngagementOutcome, MAX_ENGAGEMENT_BATCH, RecordEngagementResult as Result } from './dto/record-engagements.types';
@@ -48,8 +46,7 @@ function accepted(c: Candidate, outcome: EngagementOutcome, eventId: string, lea
 /** The single path's rules for one event of a batch: its DTO's validation, then the instant's sane range. */
 async function checkEvent(item: unknown, index: number, at: string, now: Date): Promise<Candidate | Result> {
   if (!item || typeof item !== 'object' || Array.isArray(item)) return rejected(index, null, ErrorCode.BAD_USER_INPUT, [{ field: at, rule: 'isObject', message: 'must be an engagement event object' }]);
-  const input = plainToInstance(RecordEngagementInput, item);
-  const violations = flattenValidationErrors(await validate(input, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }), at);
+  const { input, violations } = await checkInput(RecordEngagementInput, item, at);
   const outOfRange = input.occurredAt instanceof Date && !violations.some((v) => v.field === `${at}.occurredAt`) ? instantRangeViolation(input.occurredAt, now, `${at}.occurredAt`) : null;
   if (outOfRange) violations.push(outOfRange);
   if (violations.length) return rejected(index, keyOf(item), ErrorCode.BAD_USER_INPUT, violations);

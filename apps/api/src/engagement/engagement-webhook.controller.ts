@@ -1,14 +1,11 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import { GraphQLError } from 'graphql';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { BatonConfig } from '../../../../libs/runtime/src';
 import { Public } from '../auth/roles.decorator';
 import { badInput } from '../common/errors';
-import { flattenValidationErrors } from '../common/validation.pipe';
+import { checkInput, unknownKeyField } from '../common/validation.pipe';
 import { BATON_CONFIG } from '../config/config.module';
-import type { FieldViolation } from '../../../../libs/contracts/src';
 import { RecordEngagementInput } from './dto/record-engagement.input';
 import { EngagementBatchService } from './engagement-batch.service';
 import { EngagementService } from './engagement.service';
@@ -29,14 +26,6 @@ const refusal = (res: HttpResponse): Refuse => (status, code, message, extra = {
 
 /** Unix seconds in decimal digits, nothing else (`Number()` would also take `0x…`, `1e9`, ` 12 `). */
 const DECIMAL_SECONDS = /^\d{1,12}$/;
-
-/**
- * An unknown property is named only when its name looks like one: a sender's whole body can
- * arrive as a key (a form post, a double-encoded body) and must not be echoed back.
- */
-function withoutEcho(violations: FieldViolation[]): FieldViolation[] {
-  return violations.map((v) => (v.rule !== 'whitelistValidation' || /^[A-Za-z_$][\w$.[\]]{0,63}$/.test(v.field) ? v : { field: 'body', rule: v.rule, message: 'has a property that is not part of the event' }));
-}
 
 /** A typed service error as the webhook answers it. */
 function refuseTyped(refuse: Refuse, e: unknown): void {
@@ -63,9 +52,8 @@ export class EngagementWebhookController {
     const unsigned = this.signatureProblem(req, ts, sig);
     if (unsigned) return refuse(401, 'UNAUTHENTICATED', unsigned.message, { field: unsigned.field });
 
-    const input = plainToInstance(RecordEngagementInput, body ?? {});
-    const errors = await validate(input, { whitelist: true, forbidNonWhitelisted: true });
-    if (errors.length) return refuseTyped(refuse, badInput(withoutEcho(flattenValidationErrors(errors))));
+    const { input, violations } = await checkInput(RecordEngagementInput, body ?? {});
+    if (violations.length) return refuseTyped(refuse, badInput(violations));
     try {
       const result = await this.engagement.record(input, 'WEBHOOK');
       res.status(result.recorded ? 202 : 200).json(result);
@@ -87,9 +75,9 @@ export class EngagementWebhookController {
     const others = body && typeof body === 'object' ? Object.keys(body).filter((k) => k !== 'events') : [];
     if (!Array.isArray(events) || others.length) {
       const violation = others.length
-        ? { field: others[0], rule: 'whitelistValidation', message: 'should not exist: the body is { "events": [ … ] }' }
+        ? { field: unknownKeyField(others[0], ''), rule: 'whitelistValidation', message: 'should not exist: the body is { "events": [ … ] }' }
         : { field: 'events', rule: 'isArray', message: 'must be an array of engagement events' };
-      return refuseTyped(refuse, badInput(withoutEcho([violation])));
+      return refuseTyped(refuse, badInput([violation]));
     }
     try {
       res.status(200).json({ results: await this.batch.recordMany(events, 'WEBHOOK', 'events') });

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { engagementSignal, LEAD_TASK_QUEUE, LeadWorkflowInput } from '../../../../libs/contracts/src';
 import { CLOSED_LEAD_STAGES, engagementWakesLead, NURTURE_STAGES } from '../../../../libs/domain/src';
-import { IngestOutboxEntity, OutboxKind, OutboxStatus } from '../../../../libs/persistence/src';
+import { IngestOutboxEntity, OutboxKind, OutboxStatus, returnedRows } from '../../../../libs/persistence/src';
 
 /** What an ingest answer says about the lead's workflow: told, to be told by the relay, or not to be told. */
 export type Delivery = 'DELIVERED' | 'QUEUED' | 'STORED';
@@ -214,7 +214,7 @@ export class OutboxService {
         RETURNING id`,
       [olderThanMs, [...NURTURE_STAGES], limit],
     );
-    const count = (Array.isArray(rows[0]) ? rows[0] : rows).length;
+    const count = returnedRows(rows).length;
     if (count) this.logger.warn(`${count} delivered events were never evaluated; delivering them again`);
     return count;
   }
@@ -290,8 +290,7 @@ export class OutboxService {
        RETURNING id::text AS id, lead_id, kind, event_id, attempts`,
       [leadId, this.instance, LEASE_MS, ROWS_PER_CLAIM],
     );
-    // pg returns the UPDATE's rows as [rows, count] through TypeORM.
-    const list = (Array.isArray(claimed[0]) ? claimed[0] : claimed) as ClaimedRow[];
+    const list = returnedRows<ClaimedRow>(claimed);
     return list.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
   }
 

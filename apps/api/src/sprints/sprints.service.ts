@@ -33,11 +33,13 @@ import {
   validateSprintInput,
   violation,
 } from '../../../../libs/domain/src';
+import { returnedRows } from '../../../../libs/persistence/src';
 import type { Principal } from '../auth/auth.types';
 import { assertUuid, badInput, domainError, forbidden, notFound } from '../common/errors';
+import { checkInput } from '../common/validation.pipe';
 import { toGraphQLError } from '../common/workflow-errors';
 import { KpisService } from '../kpis/kpis.service';
-import { StartSprintInput } from './dto/sprint.types';
+import { ActionItemInput, StartSprintInput } from './dto/sprint.types';
 
 /** Which app roles may hold each sprint role. */
 const ROLE_ELIGIBILITY: Record<SprintRole, string[]> = {
@@ -185,13 +187,13 @@ export class SprintsService {
     if (!action) throw notFound('Blueprint action', id);
     if (!['REVOPS', 'ADMIN'].includes(p.role) && action.owner_id !== p.userId) throw forbidden('Only the action\'s owner or RevOps may update it');
     if (note !== null && note.length > 2000) throw badInput([violation('note', 'LENGTH', 'at most 2000 characters')]);
-    const [row] = await this.db.query(
+    const [row] = returnedRows(await this.db.query(
       `UPDATE blueprint_action SET status = $2, note = COALESCE($3, note),
          done_at = CASE WHEN $2 = 'DONE' THEN COALESCE(done_at, now()) ELSE NULL END,
          done_by = CASE WHEN $2 = 'DONE' THEN COALESCE(done_by, $4::uuid) ELSE NULL END
        WHERE id = $1 RETURNING *, due_date::text AS due`,
       [id, status, note, p.userId],
-    );
+    ));
     return row;
   }
 
@@ -205,10 +207,14 @@ export class SprintsService {
   async recordGovernanceDecisions(p: Principal, reviewId: string, decisions: string[], actionItems: { title: string; ownerId?: string | null; dueDate?: string | null }[]) {
     assertUuid('reviewId', reviewId);
     if (decisions.length === 0 || decisions.some((d) => d.trim().length === 0 || d.length > 2000)) throw badInput([violation('decisions', 'NON_EMPTY', 'at least one decision, each 1-2000 characters')]);
-    const [row] = await this.db.query(
+    // A list argument is not transformed into its DTOs: each item gets the DTO's rules here.
+    const items = await Promise.all(actionItems.map((a, i) => checkInput(ActionItemInput, a, `actionItems[${i}]`)));
+    const wrong = items.flatMap((c) => c.violations);
+    if (wrong.length) throw badInput(wrong);
+    const [row] = returnedRows(await this.db.query(
       `UPDATE governance_review SET decisions = decisions || $2::jsonb, action_items = action_items || $3::jsonb WHERE id = $1 RETURNING *`,
       [reviewId, JSON.stringify(decisions), JSON.stringify(actionItems.map((a) => ({ title: a.title, ownerId: a.ownerId ?? null, dueDate: a.dueDate ?? null, by: p.userId })))],
-    );
+    ));
     if (!row) throw notFound('Governance review', reviewId);
     return row;
   }

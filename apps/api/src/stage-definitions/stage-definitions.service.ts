@@ -119,16 +119,21 @@ export class StageDefinitionsService {
     } catch (e) {
       throw toGraphQLError(e);
     }
-    // The workflow activates (or closes) right after the deciding update: wait for it briefly.
+    // The workflow activates (or closes) right after a deciding update (a request for changes,
+    // the last approval): the answer is read once it has, waiting for it briefly.
     for (let i = 0; i < 50; i++) {
       const now = await this.get(id);
       if (now.status === 'ACTIVE') await this.sprints.definitionActivated(id);
-      if (now.status !== 'PROPOSED' || !approve) return now;
-      const approvals = await this.approvals([id]);
-      if (approvals[0].filter((a) => a.decision === 'APPROVED').length < (now.approverIds?.length ?? 0)) return now;
+      if (now.status !== 'PROPOSED') return now;
+      if (approve && !(await this.allApproved(now))) return now;
       await new Promise((r) => setTimeout(r, 100));
     }
     return this.get(id);
+  }
+
+  private async allApproved(d: StageDefinitionEntity): Promise<boolean> {
+    const [approvals] = await this.approvals([d.id]);
+    return approvals.filter((a) => a.decision === 'APPROVED').length >= (d.approverIds?.length ?? 0);
   }
 
   async approvals(ids: readonly string[]): Promise<StageDefinitionApprovalEntity[][]> {

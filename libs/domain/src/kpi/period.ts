@@ -1,4 +1,5 @@
 import { DomainRuleError, FieldViolation, violation } from '../field-violation';
+import { localDateRangeViolation } from '../input-rules';
 import { addLocalDays, isLocalDate, isValidTimeZone, LocalDate, zonedTimeToInstant } from '../time-zone';
 import { instantMs } from './checks';
 
@@ -25,6 +26,10 @@ export function reportingPeriod(fromLocalDate: LocalDate, toLocalDate: LocalDate
   const violations: FieldViolation[] = [];
   if (!isLocalDate(fromLocalDate)) violations.push(violation('from', 'LOCAL_DATE', `'${String(fromLocalDate)}' is not a valid YYYY-MM-DD date`));
   if (!isLocalDate(toLocalDate)) violations.push(violation('to', 'LOCAL_DATE', `'${String(toLocalDate)}' is not a valid YYYY-MM-DD date`));
+  for (const [field, date] of [['from', fromLocalDate], ['to', toLocalDate]] as const) {
+    const outOfRange = isLocalDate(date) ? localDateRangeViolation(field, date) : null;
+    if (outOfRange) violations.push(outOfRange);
+  }
   if (!isValidTimeZone(timeZone)) violations.push(violation('timeZone', 'IANA_TIME_ZONE', `unknown IANA time zone '${String(timeZone)}'`));
   if (violations.length === 0 && toLocalDate < fromLocalDate) {
     violations.push(violation('to', 'NOT_BEFORE_FROM', `the period ends on ${toLocalDate}, before it starts on ${fromLocalDate}`));

@@ -104,7 +104,7 @@ describe('validateRevenueTarget', () => {
     expect(rules(validateRevenueTarget({ month: '2025-00', amount: Infinity }))).toEqual(['month:MONTH', 'amount:RANGE']);
     const [m, a] = validateRevenueTarget({ month: '2025-13', amount: -5 });
     expect(m.message).toContain("'2025-13'");
-    expect(a.message).toMatch(/-5.*> 0/);
+    expect(a.message).toMatch(/-5.*from 0.01/);
   });
 });
 

@@ -4,6 +4,7 @@
  * validate here, and the period's revenue goal is the monthly targets prorated by day.
  */
 import { DomainRuleError, FieldViolation, violation } from '../field-violation';
+import { MONTH_MAX, MONTH_MIN, moneyViolation, NUMBER_MAX_MAGNITUDE } from '../input-rules';
 import { addLocalDays, isLocalDate, LocalDate, localDaysBetween } from '../time-zone';
 import { KPI_CATALOG, KPI_KEYS, KpiKey, KpiUnit } from './catalog';
 import { DEFAULT_AMBER_BAND, DEFAULT_KPI_TARGETS, DEFAULT_TARGET_KPIS, DefaultTargetKpi, TARGET_DIRECTIONS, TargetDirection } from './targets';
@@ -34,14 +35,15 @@ function targetRangeViolation(unit: KpiUnit, target: number): FieldViolation | n
     return target >= 0 && target <= 1 ? null : violation('target', 'RANGE', `target ${target} is a ratio and must be a fraction in [0, 1] (0.9 = 90 %)`);
   }
   const what = { BUSINESS_MINUTES: 'business minutes', DAYS: 'days', MULTIPLE: 'a multiple', CURRENCY_PER_DAY: 'an amount per day' }[unit];
-  return target > 0 ? null : violation('target', 'RANGE', `target ${target} is ${what} and must be > 0`);
+  return target > 0 && target <= NUMBER_MAX_MAGNITUDE ? null : violation('target', 'RANGE', `target ${target} is ${what} and must be > 0 and at most ${NUMBER_MAX_MAGNITUDE}`);
 }
 
 /**
  * Everything wrong with a KPI target (empty when it can be stored):
  * - `kpi` is one of KPI_KEYS (`KNOWN_KPI`);
  * - `target` is a finite number (`FINITE_NUMBER`) in the KPI unit's range (`RANGE`):
- *   RATIO in [0, 1]; BUSINESS_MINUTES, DAYS, MULTIPLE, CURRENCY_PER_DAY > 0;
+ *   RATIO in [0, 1]; BUSINESS_MINUTES, DAYS, MULTIPLE, CURRENCY_PER_DAY > 0 and at most
+ *   NUMBER_MAX_MAGNITUDE;
  * - `direction`, when given, is one of TARGET_DIRECTIONS (`TARGET_DIRECTION`); when absent the
  *   catalog's `betterWhen` applies (see `resolveKpiTarget`);
  * - `amberBand`, when given, is a fraction of the target in [0, 1] (`RANGE`); default
@@ -114,12 +116,16 @@ export function isMonth(value: unknown): value is string {
   return typeof value === 'string' && MONTH.test(value);
 }
 
-/** Everything wrong with a monthly revenue target: `month` YYYY-MM (`MONTH`), `amount` finite > 0 (`RANGE`). */
+/**
+ * Everything wrong with a monthly revenue target: `month` YYYY-MM from MONTH_MIN to MONTH_MAX
+ * (`MONTH`), `amount` money from MONEY_MIN to MONEY_MAX (`RANGE`).
+ */
 export function validateRevenueTarget(input: { month: string; amount: number }, field = ''): FieldViolation[] {
   const out: FieldViolation[] = [];
   const { month, amount } = input ?? ({} as MonthlyRevenueTarget);
-  if (!isMonth(month)) out.push(violation(`${field}month`, 'MONTH', `'${String(month)}' is not a month as YYYY-MM (01 to 12)`));
-  if (!(isFiniteNumber(amount) && amount > 0)) out.push(violation(`${field}amount`, 'RANGE', `amount ${String(amount)} must be a finite number > 0`));
+  if (!isMonth(month) || month < MONTH_MIN || month > MONTH_MAX) out.push(violation(`${field}month`, 'MONTH', `'${String(month)}' is not a month as YYYY-MM (01 to 12) from ${MONTH_MIN} to ${MONTH_MAX}`));
+  const money = isFiniteNumber(amount) ? moneyViolation(`${field}amount`, amount) : violation(`${field}amount`, 'RANGE', `amount ${String(amount)} must be a finite number`);
+  if (money) out.push(money);
   return out;
 }
 

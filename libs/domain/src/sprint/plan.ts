@@ -11,6 +11,7 @@
  * local midnight that opens day d + 1".
  */
 import { DomainRuleError, FieldViolation, isUuid, violation } from '../field-violation';
+import { localDateRangeViolation } from '../input-rules';
 import { KPI_KEYS } from '../kpi/catalog';
 import { addLocalDays, isLocalDate, isValidTimeZone, LocalDate, localDaysBetween, parseInstant, zonedTimeToInstant } from '../time-zone';
 
@@ -332,6 +333,8 @@ export function validateSprintInput(input: SprintInput, today: LocalDate, graceD
 
   if (!isLocalDate(startDate)) {
     out.push(violation('startDate', 'LOCAL_DATE', `'${String(startDate)}' is not a valid YYYY-MM-DD date`));
+  } else if (localDateRangeViolation('startDate', startDate)) {
+    out.push(localDateRangeViolation('startDate', startDate)!);
   } else if (localDaysBetween(startDate, today) > graceDays) {
     out.push(
       violation('startDate', 'NOT_IN_PAST', `startDate ${startDate} is more than ${graceDays} days before today (${today}); a sprint may start at most ${graceDays} days in the past`),

@@ -1,5 +1,6 @@
 import { Field, GraphQLISODateTime, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
+import { toInstant } from '../../common/date-time.scalar';
 import { IsDate, IsEmail, IsEnum, IsOptional, IsString, IsUrl, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { ENGAGEMENT_TYPES } from '../../../../../libs/domain/src';
 import { LeadProfileInput } from '../../leads/dto/lead-profile.input';
@@ -20,7 +21,7 @@ export class RecordEngagementInput {
   @Field(() => EngagementType) @IsEnum(EngagementType) type: string;
 
   @Field(() => GraphQLISODateTime, { description: 'When it happened (not when it was sent).' })
-  @Type(() => Date)
+  @Transform(({ value }) => toInstant(value))
   @IsDate({ message: 'must be an ISO-8601 instant' })
   occurredAt: Date;
 

@@ -1,7 +1,7 @@
 import { Field, Float, GraphQLISODateTime, ID, InputType, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsDate, IsEnum, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { DISQUALIFICATION_REASONS, REJECTION_CODES, TOUCH_CHANNELS, TOUCH_OUTCOMES } from '../../../../../libs/domain/src';
+import { DISQUALIFICATION_REASONS, MONEY_MAX, REJECTION_CODES, TOUCH_CHANNELS, TOUCH_OUTCOMES } from '../../../../../libs/domain/src';
 
 const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 export const RejectionCode = enumOf(REJECTION_CODES);
@@ -61,7 +61,7 @@ export class BantInput {
 @InputType()
 export class QualifyLeadInput extends LeadIdInput {
   @Field(() => BantInput) @ValidateNested() @Type(() => BantInput) bant: BantInput;
-  @Field(() => Float, { description: 'Opportunity amount.' }) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1e12) amount: number;
+  @Field(() => Float, { description: 'Opportunity amount.' }) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MONEY_MAX) amount: number;
   @Field(() => GraphQLISODateTime) @Type(() => Date) @IsDate({ message: 'must be an ISO-8601 instant' }) expectedCloseAt: Date;
 }
 

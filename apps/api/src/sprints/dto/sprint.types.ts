@@ -1,6 +1,7 @@
 import { Field, Float, GraphQLISODateTime, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsArray, IsNumber, IsOptional, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
+import { IsLocalDate } from '../../common/local-date.decorator';
 import { MILESTONE_CODES, SPRINT_PHASES, SPRINT_ROLES } from '../../../../../libs/domain/src/sprint/plan';
 import { JSONScalar } from '../../common/json.scalar';
 import { KpiKey } from '../../kpis/dto/kpi.types';
@@ -44,7 +45,7 @@ export class StartSprintInput {
 export class ActionItemInput {
   @Field() @IsString() @Length(1, 500) title: string;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID('all', { message: 'must be a UUID' }) ownerId?: string | null;
-  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' }) @IsOptional() @IsString() dueDate?: string | null;
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' }) @IsOptional() @IsLocalDate() dueDate?: string | null;
 }
 
 @InputType()
