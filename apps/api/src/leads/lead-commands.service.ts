@@ -17,7 +17,9 @@ import {
 import { stageBefore } from '../../../../libs/domain/src';
 import { LeadEntity } from '../../../../libs/persistence/src';
 import type { Principal } from '../auth/auth.types';
-import { domainError, notFound } from '../common/errors';
+import { assertMayReceiveFrom, visibleLead } from '../auth/lead-access';
+import { domainError } from '../common/errors';
+import { requestHash } from '../common/request-hash';
 import { toGraphQLError } from '../common/workflow-errors';
 
 type Update = typeof acceptLeadUpdate | typeof rejectLeadUpdate | typeof logTouchUpdate | typeof qualifyLeadUpdate | typeof disqualifyLeadUpdate | typeof reassignLeadUpdate | typeof closeOpportunityUpdate;
@@ -52,14 +54,16 @@ export class LeadCommandsService {
   }
 
   async execute(principal: Principal, leadId: string, update: Update, command: Record<string, unknown>, requestId?: string): Promise<LeadCommandResult> {
-    const lead = await this.db.getRepository(LeadEntity).findOne({ where: { id: leadId }, select: { id: true, workflowId: true, stage: true } });
-    if (!lead) throw notFound('Lead', leadId);
+    // Who before what: a caller who may not see the lead learns nothing about it (NOT_FOUND).
+    const lead = await visibleLead(this.db, principal, leadId);
+    if (update === reassignLeadUpdate) await assertMayReceiveFrom(this.db, principal, String(command.repId));
     const handle = this.temporal.workflow.getHandle(lead.workflowId);
     try {
       return await this.inTurn(lead.id, () =>
         handle.executeUpdate(update as typeof acceptLeadUpdate, {
           args: [{ ...command, requestId, actor: { id: principal.userId, role: principal.role } }] as never,
-          ...(requestId ? { updateId: leadCommandUpdateId(update.name, principal.userId, requestId) } : {}),
+          // The same request id with other content is another update: Temporal must not answer it with the first one's result.
+          ...(requestId ? { updateId: leadCommandUpdateId(update.name, principal.userId, `${requestId}:${requestHash(command).slice(0, 16)}`) } : {}),
         }),
       );
     } catch (e) {
@@ -86,9 +90,10 @@ export class LeadCommandsService {
   private async alreadyDone(leadId: string, principal: Principal, command: string, requestId: string, args: Record<string, unknown>): Promise<LeadCommandResult | null> {
     const [hit] =
       command === logTouchUpdate.name
-        ? await this.db.query('SELECT 1 FROM touch WHERE lead_id = $1 AND rep_id = $2 AND right(step_key, length($3)) = $3', [leadId, principal.userId, `/touch-${String(args.touchId)}`])
+        ? await this.db.query('SELECT channel, outcome, occurred_at FROM touch WHERE lead_id = $1 AND rep_id = $2 AND right(step_key, length($3)) = $3', [leadId, principal.userId, `/touch-${String(args.touchId)}`])
         : await this.db.query("SELECT 1 FROM stage_transition WHERE lead_id = $1 AND actor_id = $2 AND details->>'requestId' = $3 LIMIT 1", [leadId, principal.userId, requestId]);
     if (!hit) return null;
+    if (command === logTouchUpdate.name) assertSameTouch(hit, args);
     const lead = await this.db.getRepository(LeadEntity).findOneByOrFail({ id: leadId });
     const [opportunity] = await this.db.query('SELECT id FROM opportunity WHERE lead_id = $1 ORDER BY created_at DESC LIMIT 1', [leadId]);
     return {
@@ -102,4 +107,10 @@ export class LeadCommandsService {
       opportunityId: opportunity?.id ?? null,
     };
   }
+}
+
+/** A touchId names one touch: used again for another channel, outcome or time it is a conflict, not a retry. */
+export function assertSameTouch(logged: { channel: string; outcome: string; occurred_at: Date | string }, args: Record<string, unknown>): void {
+  const same = logged.channel === args.channel && logged.outcome === args.outcome && new Date(logged.occurred_at).getTime() === new Date(String(args.occurredAt)).getTime();
+  if (!same) throw domainError(ErrorCode.CONFLICT, 'touchId was already used for a different touch', { field: 'touchId' });
 }
