@@ -5,7 +5,8 @@ import { DEV_JWT_SECRET } from '../libs/runtime/src/config';
 
 const RECORD = `mutation($i: RecordEngagementInput!) { recordEngagement(input: $i) { leadId } }`;
 const LEAD = `query($id: ID!) { lead(id: $id) { id stage ownerId } }`;
-const LEADS = `query { leads(page: { first: 200 }) { edges { node { id } } } }`;
+const LEADS = `query($owner: ID!) { leads(filter: { ownerId: $owner }, page: { first: 100 }) { edges { node { id } } } }`;
+const listed = async (owner: string, token: string) => (await gqlOk(LEADS, { owner }, token)).leads.edges.map((e: { node: { id: string } }) => e.node.id);
 const ACCEPT = `mutation($id: ID!) { acceptLead(input: { leadId: $id }) { stage } }`;
 const DISQUALIFY = `mutation($i: DisqualifyLeadInput!) { disqualifyLead(input: $i) { stage } }`;
 const CLOSE = `mutation($i: CloseOpportunityInput!) { closeOpportunity(input: $i) { stage } }`;
@@ -50,7 +51,7 @@ describe('who may see and command a lead, checked before anything about the lead
   });
 
   it('someone who may not see a lead gets the same NOT_FOUND for it as for an id that does not exist, on reads and on every command', async () => {
-    const { leadId, other } = await routedLead(integration);
+    const { leadId, owner, other } = await routedLead(integration);
     const missing = randomUUID();
     for (const id of [leadId, missing]) {
       expect(codeOf(await gql(LEAD, { id }, other))).toBe('NOT_FOUND');
@@ -60,8 +61,8 @@ describe('who may see and command a lead, checked before anything about the lead
       expect(codeOf(await gql(CLOSE, { i: { leadId: id, won: true, reason: 'signed' } }, other))).toBe('NOT_FOUND');
       expect(codeOf(await gql(TOUCH, { i: { leadId: id, touchId: `t-${unique()}`, channel: 'CALL', outcome: 'NO_ANSWER', occurredAt: new Date().toISOString() } }, other))).toBe('NOT_FOUND');
     }
-    const listed = (await gqlOk(LEADS, {}, other)).leads.edges.map((e: { node: { id: string } }) => e.node.id);
-    expect(listed).not.toContain(leadId);
+    expect(await listed(owner, other)).toEqual([]);
+    expect(await listed(owner, manager)).toContain(leadId);
   });
 
   it('a manager who may see the lead but does not own it is refused as NOT_OWNER before any stage rule', async () => {
@@ -72,11 +73,10 @@ describe('who may see and command a lead, checked before anything about the lead
   });
 
   it("a manager sees and reassigns only the leads of teams they manage, and only to their teams' reps", async () => {
-    const { leadId, otherId } = await routedLead(integration);
+    const { leadId, owner, otherId } = await routedLead(integration);
     const outsider = await otherTeam();
     expect(codeOf(await gql(LEAD, { id: leadId }, outsider.managerToken))).toBe('NOT_FOUND');
-    const listed = (await gqlOk(LEADS, {}, outsider.managerToken)).leads.edges.map((e: { node: { id: string } }) => e.node.id);
-    expect(listed).not.toContain(leadId);
+    expect(await listed(owner, outsider.managerToken)).toEqual([]);
     expect(codeOf(await gql(REASSIGN, { i: { leadId, repId: outsider.repId, reason: 'grab' } }, outsider.managerToken))).toBe('NOT_FOUND');
     expect(codeOf(await gql(CLOSE, { i: { leadId, won: false, reason: 'grab' } }, outsider.managerToken))).toBe('NOT_FOUND');
     // The Inbound manager may not push the lead to another team's rep either.

@@ -5,7 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Connection } from '@temporalio/client';
 import { GraphQLFormattedError } from 'graphql';
 import { dataSourceOptions } from '../../../libs/persistence/src';
-import type { BatonConfig } from '../../../libs/runtime/src';
+import { JsonLogger, type BatonConfig } from '../../../libs/runtime/src';
 import { AuthModule } from './auth/auth.module';
 import { complexityLimit } from './common/complexity-limit.rule';
 import { depthLimit } from './common/depth-limit.rule';
@@ -39,7 +39,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, config.dbPoolSize), retryAttempts: 0 }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, config.dbPoolSize, new JsonLogger('api', config.logLevel)), retryAttempts: 0 }),
         TemporalModule.forRoot(temporal),
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,

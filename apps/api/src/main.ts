@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { checkDatabase, connectTemporal, ensureSearchAttributes, exitOnStartupError, JsonLogger, loadConfig } from '../../../libs/runtime/src';
 import { AppModule } from './app.module';
+import { requestIdMiddleware } from './common/request-id.middleware';
 import { batonValidationPipe } from './common/validation.pipe';
 
 async function bootstrap(): Promise<void> {
@@ -15,6 +16,7 @@ async function bootstrap(): Promise<void> {
   // A batch of 500 engagement events (GraphQL or the webhook) is up to about 2.5 MB of JSON;
   // the parser keeps the raw body for the webhook's signature.
   app.useBodyParser('json', { limit: '4mb' });
+  app.use(requestIdMiddleware);
   app.useGlobalPipes(batonValidationPipe);
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);

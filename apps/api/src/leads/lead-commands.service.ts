@@ -110,7 +110,7 @@ export class LeadCommandsService {
 }
 
 /** A touchId names one touch: used again for another channel, outcome or time it is a conflict, not a retry. */
-export function assertSameTouch(logged: { channel: string; outcome: string; occurred_at: Date | string }, args: Record<string, unknown>): void {
+function assertSameTouch(logged: { channel: string; outcome: string; occurred_at: Date | string }, args: Record<string, unknown>): void {
   const same = logged.channel === args.channel && logged.outcome === args.outcome && new Date(logged.occurred_at).getTime() === new Date(String(args.occurredAt)).getTime();
   if (!same) throw domainError(ErrorCode.CONFLICT, 'touchId was already used for a different touch', { field: 'touchId' });
 }
