@@ -22,15 +22,20 @@ export function whereLeadVisible<T extends ObjectLiteral>(qb: SelectQueryBuilder
   return qb;
 }
 
+/** The lead if `principal` may see it, else null: unknown and hidden leads are one case. */
+export function findVisibleLead(db: DataSource | EntityManager, principal: Principal, leadId: string): Promise<LeadEntity | null> {
+  return whereLeadVisible(db.getRepository(LeadEntity).createQueryBuilder('l'), principal).andWhere('l.id = :leadId', { leadId }).getOne();
+}
+
 /** The lead if `principal` may see it, else NOT_FOUND (the same answer as for an unknown id). */
 export async function visibleLead(db: DataSource | EntityManager, principal: Principal, leadId: string): Promise<LeadEntity> {
-  const lead = await whereLeadVisible(db.getRepository(LeadEntity).createQueryBuilder('l'), principal).andWhere('l.id = :leadId', { leadId }).getOne();
+  const lead = await findVisibleLead(db, principal, leadId);
   if (!lead) throw notFound('Lead', leadId);
   return lead;
 }
 
 /** Managers hand leads only to reps of the teams they manage (or to themselves); RevOps and admins to anyone. */
-export async function assertMayReceiveFrom(db: DataSource, principal: Principal, repId: string): Promise<void> {
+export async function assertMayReassignTo(db: DataSource, principal: Principal, repId: string): Promise<void> {
   if (principal.role !== 'SALES_MANAGER' || repId === principal.userId) return;
   const [managed] = await db.query(`SELECT 1 FROM (${managedReps('$1')}) r WHERE r.id = $2`, [principal.userId, repId]);
   if (!managed) throw domainError(ErrorCode.FORBIDDEN, 'A manager reassigns leads only to reps of the teams they manage', { field: 'repId' });
@@ -47,6 +52,5 @@ export async function mayGiveFeedback(db: DataSource, principal: Principal, lead
        OR EXISTS (SELECT 1 FROM stage_transition s WHERE s.lead_id = l.id AND s.details->>'toOwnerId' = $2::text))`,
     [leadId, principal.userId],
   );
-  if (owned) return true;
-  return (await whereLeadVisible(db.getRepository(LeadEntity).createQueryBuilder('l'), principal).andWhere('l.id = :leadId', { leadId }).getCount()) > 0;
+  return Boolean(owned) || (await findVisibleLead(db, principal, leadId)) !== null;
 }

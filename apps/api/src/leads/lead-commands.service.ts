@@ -17,8 +17,8 @@ import {
 import { stageBefore } from '../../../../libs/domain/src';
 import { LeadEntity } from '../../../../libs/persistence/src';
 import type { Principal } from '../auth/auth.types';
-import { assertMayReceiveFrom, visibleLead } from '../auth/lead-access';
-import { domainError } from '../common/errors';
+import { assertMayReassignTo, findVisibleLead } from '../auth/lead-access';
+import { domainError, notFound } from '../common/errors';
 import { requestHash } from '../common/request-hash';
 import { toGraphQLError } from '../common/workflow-errors';
 
@@ -54,9 +54,15 @@ export class LeadCommandsService {
   }
 
   async execute(principal: Principal, leadId: string, update: Update, command: Record<string, unknown>, requestId?: string): Promise<LeadCommandResult> {
-    // Who before what: a caller who may not see the lead learns nothing about it (NOT_FOUND).
-    const lead = await visibleLead(this.db, principal, leadId);
-    if (update === reassignLeadUpdate) await assertMayReceiveFrom(this.db, principal, String(command.repId));
+    // Who before what: a caller who may not see the lead learns nothing about it (NOT_FOUND),
+    // unless this is a retry of their own command that took the lead out of their hands (a recycle).
+    const lead = await findVisibleLead(this.db, principal, leadId);
+    if (!lead) {
+      const done = requestId ? await this.alreadyDone(leadId, principal, update.name, requestId, command) : null;
+      if (done) return done;
+      throw notFound('Lead', leadId);
+    }
+    if (update === reassignLeadUpdate) await assertMayReassignTo(this.db, principal, String(command.repId));
     const handle = this.temporal.workflow.getHandle(lead.workflowId);
     try {
       return await this.inTurn(lead.id, () =>
@@ -72,11 +78,14 @@ export class LeadCommandsService {
       const refused = toGraphQLError(e);
       // The workflow's writes of a step happen before the step is durable in Temporal, so after a
       // worker dies mid-step the record can show a stage (MQL, an owner) that the workflow reaches
-      // only when the next worker repeats the step. Refused in a stage behind the record's, the
-      // command is not refused for good: the caller is told to retry.
+      // only when the next worker repeats the step. Refused in a stage behind the record's, or as
+      // not the owner while the record names the caller, the command is not refused for good:
+      // the caller is told to retry.
       const workflowStage = refused.extensions.stage;
-      if (refused.extensions.code === ErrorCode.INVALID_TRANSITION && typeof workflowStage === 'string' && stageBefore(workflowStage, lead.stage)) {
-        throw domainError(ErrorCode.UNAVAILABLE, `The lead's workflow is still catching up with its record (${workflowStage}, record ${lead.stage}); retry the command`, { leadId: lead.id });
+      const stageBehind = refused.extensions.code === ErrorCode.INVALID_TRANSITION && typeof workflowStage === 'string' && stageBefore(workflowStage, lead.stage);
+      const ownerBehind = refused.extensions.code === ErrorCode.NOT_OWNER && lead.ownerId === principal.userId;
+      if (stageBehind || ownerBehind) {
+        throw domainError(ErrorCode.UNAVAILABLE, `The lead's workflow is still catching up with its record (record ${lead.stage}); retry the command`, { leadId: lead.id });
       }
       throw refused;
     }
