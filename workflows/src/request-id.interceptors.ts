@@ -3,13 +3,15 @@ import { REQUEST_ID_HEADER } from '../../libs/contracts/src/task-queues';
 
 /**
  * Carries the id of the API request that last drove this workflow (its start, a signal, a
- * command) to the activities and child workflows it schedules, so the worker's log lines for
- * that work carry the request id. Headers only: nothing the workflow decides depends on it.
+ * command; none when the last came from outside a request) to the activities and child
+ * workflows it schedules, so the worker's log lines for that work carry the request id.
+ * Headers only: nothing the workflow decides depends on it.
  */
 export const interceptors: WorkflowInterceptorsFactory = () => {
   let current: Headers[string] | undefined;
+  // Work driven by something that is no request (the ingest relay, a timer) carries no id rather than an old one.
   const remember = (headers: Headers) => {
-    if (headers[REQUEST_ID_HEADER]) current = headers[REQUEST_ID_HEADER];
+    current = headers[REQUEST_ID_HEADER];
   };
   const withCurrent = (headers: Headers): Headers => (current ? { ...headers, [REQUEST_ID_HEADER]: current } : headers);
   const inbound: WorkflowInboundCallsInterceptor = {

@@ -26,7 +26,10 @@ describe('request id across Temporal', () => {
     await inbound![0].handleUpdate!({ headers: { [REQUEST_ID_HEADER]: defaultPayloadConverter.toPayload('rid-cmd') } } as never, async () => undefined);
     await outbound![0].scheduleLocalActivity!({ headers: {} } as never, schedule as never);
     await outbound![0].scheduleActivity!({ headers: {} } as never, schedule as never);
-    expect(scheduled.map(idOf)).toEqual([undefined, 'rid-cmd', 'rid-cmd']);
+    // A signal from outside any request (the ingest relay): what follows is no request's work.
+    await inbound![0].handleSignal!({ headers: {} } as never, async () => undefined);
+    await outbound![0].scheduleLocalActivity!({ headers: {} } as never, schedule as never);
+    expect(scheduled.map(idOf)).toEqual([undefined, 'rid-cmd', 'rid-cmd', undefined]);
   });
 
   it('the worker runs an activity in the request context its header names (log lines then carry it)', async () => {
