@@ -13,5 +13,7 @@ const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), 
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 const { bundleWorkflowCode } = require('@temporalio/worker');
-const { code } = await bundleWorkflowCode({ workflowsPath: path.join(root, 'dist/workflows/src/index.js'), logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
+// The request-id interceptors are part of the bundle (a prebuilt bundle ignores the worker's workflowModules).
+const workflowInterceptorModules = [path.join(root, 'dist/workflows/src/request-id.interceptors.js')];
+const { code } = await bundleWorkflowCode({ workflowsPath: path.join(root, 'dist/workflows/src/index.js'), workflowInterceptorModules, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
 await writeFile(path.join(root, 'dist/workflow-bundle.js'), code);

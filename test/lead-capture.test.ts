@@ -85,10 +85,10 @@ describe('captureLead → lead(id) over GraphQL against the real platform', () =
     expect(asRep.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(await sql('SELECT 1 FROM lead WHERE email = $1', [input.email])).toHaveLength(0);
 
-    // A rep may not read a lead they do not own.
+    // A rep may not read a lead they do not own: for them it does not exist.
     const own = await gqlOk(CAPTURE, { input: { ...input, idempotencyKey: `own-${unique()}` } }, marketing);
     const read = await gql(LEAD, { id: own.captureLead.lead.id }, rep);
-    expect(read.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(read.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   });
 
   it('reports database and Temporal health', async () => {

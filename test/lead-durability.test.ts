@@ -105,7 +105,8 @@ describe('a handoff that cannot be dropped', () => {
     expect(again.data!.rejectLead.stage).toBe('RECYCLED');
     expect(await sql("SELECT 1 FROM stage_transition WHERE lead_id = $1 AND to_stage = 'REJECTED'", [leadId])).toHaveLength(1);
     const other = await gql(REJECT, { i: { leadId, code: 'NO_ACTIVE_PRIORITY', requestId: `req-${unique()}` } }, ownerToken);
-    expect(other.errors?.[0].extensions?.code).toBe('INVALID_TRANSITION');
+    // A new command is refused for good: the recycled lead is no longer the rep's to see.
+    expect(other.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   });
 
   it('a command refused while the workflow is behind the stage its record shows (a worker died mid-step) says retry, not a refusal for good', async () => {
@@ -118,9 +119,9 @@ describe('a handoff that cannot be dropped', () => {
     await sql("UPDATE lead SET stage = 'MQL', owner_id = $2 WHERE id = $1", [leadId, rep.id]);
     const answer = await gql(ACCEPT, { i: { leadId } }, await tokenFor(rep.email));
     expect(answer.errors?.[0].extensions).toMatchObject({ code: 'UNAVAILABLE', leadId });
-    // When the record and the workflow agree, a refusal is final.
+    // When the record and the workflow agree, a refusal is final (an unowned lead is not the rep's to see).
     await sql("UPDATE lead SET stage = 'ENGAGED', owner_id = NULL WHERE id = $1", [leadId]);
-    expect((await gql(ACCEPT, { i: { leadId } }, await tokenFor(rep.email))).errors?.[0].extensions?.code).toBe('INVALID_TRANSITION');
+    expect((await gql(ACCEPT, { i: { leadId } }, await tokenFor(rep.email))).errors?.[0].extensions?.code).toBe('NOT_FOUND');
   });
 
   it('an unsubscribe while the lead waits in MQL disqualifies it OPTED_OUT and tells the owner; it can no longer be accepted', async () => {

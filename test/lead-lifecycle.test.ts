@@ -52,10 +52,12 @@ describe('lead lifecycle over GraphQL against the real platform', () => {
     const [decision] = await sql('SELECT rep_id, trace FROM routing_decision WHERE lead_id = $1', [leadId]);
     expect(decision.rep_id).toBe(owner);
 
-    // Somebody else may not accept it; the owner may.
+    // Another rep may not accept it (for them the lead does not exist), nor may the manager; the owner may.
     const other = await tokenFor(DEMO(owner === (await sql("SELECT id FROM app_user WHERE email = $1", [DEMO('rep.berlin')]))[0].id ? 'rep.munich' : 'rep.berlin'));
     const refused = await gql(`mutation($id: ID!) { acceptLead(input: { leadId: $id }) { stage } }`, { id: leadId }, other);
-    expect(refused.errors?.[0].extensions?.code).toBe('NOT_OWNER');
+    expect(refused.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const byManager = await gql(`mutation($id: ID!) { acceptLead(input: { leadId: $id }) { stage } }`, { id: leadId }, manager);
+    expect(byManager.errors?.[0].extensions?.code).toBe('NOT_OWNER');
     expect((await gqlOk(`mutation($id: ID!) { acceptLead(input: { leadId: $id }) { stage } }`, { id: leadId }, ownerToken)).acceptLead.stage).toBe('SAL');
 
     const touch = `mutation($i: LogTouchInput!) { logTouch(input: $i) { stage cadenceExit } }`;

@@ -8,6 +8,7 @@ import {
   engagementSignal,
   leadStateQuery,
   LeadWorkflowState,
+  LogTouchCommand,
   logTouchUpdate,
   rejectLeadUpdate,
 } from '../../libs/contracts/src/lead-workflow';
@@ -409,8 +410,10 @@ describe('lead workflow: the 14-day cadence, disqualify and recycle', () => {
       for (const d of dues) expect([1, 2, 3, 4, 5]).toContain(weekdayOf(localDateOf(d, BERLIN)));
       expect(dues[7].getTime() - dues[0].getTime()).toBeGreaterThanOrEqual(13 * DAY);
 
+      const touches: LogTouchCommand[] = [];
       for (let i = 0; i < 8; i++) {
-        await h.executeUpdate(logTouchUpdate, { args: [{ actor: actor('rep-a'), touchId: `touch-${i}`, channel: accepted.cadence[i].channel, outcome: 'NO_ANSWER', occurredAt: (await now()).toISOString() }] });
+        touches.push({ actor: actor('rep-a'), touchId: `touch-${i}`, channel: accepted.cadence[i].channel, outcome: 'NO_ANSWER', occurredAt: (await now()).toISOString() });
+        await h.executeUpdate(logTouchUpdate, { args: [touches[i]] });
         if (i === 3) {
           const early = await refusal(h.executeUpdate(disqualifyLeadUpdate, { args: [{ actor: actor('rep-a'), reason: 'UNRESPONSIVE', note: 'no reply' }] }));
           expect(early.type).toBe('CADENCE_INCOMPLETE');
@@ -419,8 +422,11 @@ describe('lead workflow: the 14-day cadence, disqualify and recycle', () => {
       }
       // 8 touches but 14 x 24 h have not yet passed since the first: still refused.
       expect((await refusal(h.executeUpdate(disqualifyLeadUpdate, { args: [{ actor: actor('rep-a'), reason: 'UNRESPONSIVE', note: 'no reply' }] }))).type).toBe('CADENCE_INCOMPLETE');
-      // A retried touch (same id) is not counted twice.
-      await h.executeUpdate(logTouchUpdate, { args: [{ actor: actor('rep-a'), touchId: 'touch-7', channel: 'EMAIL', outcome: 'NO_ANSWER', occurredAt: (await now()).toISOString() }] });
+      // A retried touch (same id and content) is not counted twice; the same id for another touch is a conflict.
+      await h.executeUpdate(logTouchUpdate, { args: [touches[7]] });
+      expect(world.touches.size).toBe(8);
+      const reused = await refusal(h.executeUpdate(logTouchUpdate, { args: [{ ...touches[7], outcome: 'CONNECTED', occurredAt: (await now()).toISOString() }] }));
+      expect(reused.type).toBe('CONFLICT');
       expect(world.touches.size).toBe(8);
       await env.sleep('7 days');
       await env.sleep('1 hour');

@@ -342,6 +342,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     settleClocks(ALL_KINDS, 'CANCELLED');
     s.reengageAfter = reengageAfter ?? nowIso();
     s.recycleCount++;
+    s.ownerId = null; // back in marketing, owned by no rep: the command's answer says so, as the record does
     await store.projectLead({ leadId, patch: { ownerId: null, reengageAt: s.reengageAfter, recycleCount: s.recycleCount, nextDueAt: null } });
     const why = reengageAfter ? `Back to marketing nurture until ${reengageAfter}` : details.reason === 'EMAIL_BOUNCE' ? 'Email bounced: back to marketing for data repair' : 'Back to marketing for data repair';
     await transition('RECYCLED', actor, why, { ...details, reengageAt: s.reengageAfter });
@@ -412,8 +413,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   });
 
   const checkAccept = ({ actor }: LeadCommand) => {
-    requireStage(['MQL'], 'acceptLead');
     requireOwner(actor);
+    requireStage(['MQL'], 'acceptLead');
     if (actionable.includes('UNSUBSCRIBE')) refuse(ErrorCode.INVALID_TRANSITION, 'The person opted out: the lead may not enter an e-mail cadence');
   };
   setHandler(
@@ -444,8 +445,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   }
 
   const checkReject = ({ actor, code, note, survivorLeadId, reengageAt }: RejectLeadCommand) => {
-    requireStage(['MQL'], 'rejectLead');
     requireOwner(actor);
+    requireStage(['MQL'], 'rejectLead');
     const def = definition!.content.rejectionCodes.find((c) => c.code === code);
     if (!def) refuse(ErrorCode.BAD_USER_INPUT, `Unknown rejection code ${code}`, 'code', 'knownRejectionCode');
     requireNote(def.noteRequired, note, code);
@@ -466,9 +467,15 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
 
   const alreadyLogged = (cmd: LogTouchCommand) => s.touches.some((t) => t.id === cmd.touchId);
   const checkTouch = (cmd: LogTouchCommand) => {
-    if (alreadyLogged(cmd)) return; // a retried command answers with the lead as it stands
-    requireStage(['MQL', ...WORKING], 'logTouch');
     requireOwner(cmd.actor);
+    const logged = s.touches.find((t) => t.id === cmd.touchId);
+    if (logged) {
+      // A retried touch answers with the lead as it stands; the same touchId for another touch is a conflict.
+      const same = logged.channel === cmd.channel && logged.outcome === cmd.outcome && Date.parse(logged.occurredAt) === Date.parse(cmd.occurredAt);
+      if (!same) refuse(ErrorCode.CONFLICT, 'touchId was already used for a different touch', 'touchId', 'sameTouch');
+      return;
+    }
+    requireStage(['MQL', ...WORKING], 'logTouch');
     if (s.cadenceExit === 'OPTED_OUT') refuse(ErrorCode.INVALID_TRANSITION, 'The lead opted out: no further touches');
     if (!(TOUCH_CHANNELS as readonly string[]).includes(cmd.channel)) refuse(ErrorCode.BAD_USER_INPUT, `Unknown channel ${cmd.channel}`, 'channel', 'knownChannel');
     if (cmd.channel === 'EMAIL' && optedOut()) refuse(ErrorCode.INVALID_TRANSITION, 'The person opted out of e-mail: no e-mail touches', 'channel', 'optedOut');
@@ -515,8 +522,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   }
 
   const checkQualify = ({ actor, bant, amount, expectedCloseAt }: QualifyLeadCommand) => {
-    requireStage(['SAL'], 'qualifyLead');
     requireOwner(actor);
+    requireStage(['SAL'], 'qualifyLead');
     const confirmed = [bant.budget, bant.authority, bant.need, bant.timeline].filter(Boolean).length;
     const min = definition!.content.bant.minConfirmed;
     if (confirmed < min) refuse(ErrorCode.BAD_USER_INPUT, `BANT: ${confirmed} of 4 confirmed, the definition requires ${min}`, 'bant', 'minConfirmed');
@@ -539,8 +546,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   );
 
   const checkDisqualify = ({ actor, reason, note, reengageAt }: DisqualifyLeadCommand) => {
-    requireStage(['SAL'], 'disqualifyLead');
     requireOwner(actor);
+    requireStage(['SAL'], 'disqualifyLead');
     const content = definition!.content;
     const def = content.disqualificationReasons.find((r) => r.code === reason);
     if (!def) refuse(ErrorCode.BAD_USER_INPUT, `Unknown disqualification reason ${reason}`, 'reason', 'knownReason');
@@ -580,8 +587,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   );
 
   const checkClose = ({ actor, reason }: CloseOpportunityCommand) => {
-    requireStage(['OPPORTUNITY'], 'closeOpportunity');
     if (actor.id !== s.ownerId && !['SALES_MANAGER', 'REVOPS', 'ADMIN'].includes(actor.role)) refuse(ErrorCode.NOT_OWNER, 'Only the owner or a manager may close the opportunity');
+    requireStage(['OPPORTUNITY'], 'closeOpportunity');
     if (!reason || reason.trim().length < 2) refuse(ErrorCode.BAD_USER_INPUT, 'A close reason is required', 'reason', 'required');
   };
   setHandler(

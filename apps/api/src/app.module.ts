@@ -6,7 +6,7 @@ import { Connection } from '@temporalio/client';
 import { GraphQLFormattedError, specifiedRules, validate } from 'graphql';
 import { createSecretKey } from 'node:crypto';
 import { dataSourceOptions } from '../../../libs/persistence/src';
-import type { BatonConfig } from '../../../libs/runtime/src';
+import { JsonLogger, type BatonConfig } from '../../../libs/runtime/src';
 import { AuthModule } from './auth/auth.module';
 import { verifyToken } from './auth/token.service';
 import { queryLimits } from './common/query-limits.rule';
@@ -48,7 +48,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, config.dbPoolSize), retryAttempts: 0 }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, config.dbPoolSize, new JsonLogger('api', config.logLevel)), retryAttempts: 0 }),
         TemporalModule.forRoot(temporal),
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,

@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { TokenService } from './auth/token.service';
 import { RateLimiter, rateLimit } from './common/rate-limit';
 import { securityHeaders } from './common/security-headers';
+import { requestIdMiddleware } from './common/request-id.middleware';
 import { batonValidationPipe } from './common/validation.pipe';
 import { webhookBody } from './engagement/webhook-body';
 
@@ -17,9 +18,11 @@ async function bootstrap(): Promise<void> {
   await ensureSearchAttributes(temporal, config.temporalNamespace);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, temporal), { logger, bufferLogs: false, bodyParser: false });
   app.disable('x-powered-by');
+  // First, so every refusal below (rate limit, webhook body) carries the request id too.
+  app.use(requestIdMiddleware);
   app.use(securityHeaders(config.hstsMaxAgeS));
   // Only the configured origins may call from a browser; without any, no CORS header is sent.
-  if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type'], maxAge: 600 });
+  if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'x-request-id'], exposedHeaders: ['x-request-id', 'retry-after'], maxAge: 600 });
   const tokens = app.get(TokenService);
   app.use(rateLimit(new RateLimiter(config.rateLimit.perSecond, config.rateLimit.burst), (h) => (h?.startsWith('Bearer ') ? (tokens.verify(h.slice(7).trim())?.sub ?? null) : null)));
   // A batch of 500 engagement events (GraphQL or the webhook) is up to about 2.5 MB of JSON.

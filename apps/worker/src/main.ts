@@ -5,14 +5,19 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LEAD_TASK_QUEUE } from '../../../libs/contracts/src';
 import { checkDatabase, ConfigError, connectTemporal, ensureSchedules, ensureSearchAttributes, exitOnStartupError, JsonLogger, loadConfig } from '../../../libs/runtime/src';
+import { requestIdActivityInterceptor } from '../../../libs/runtime/src/request-id.interceptors';
 import { collectActivities } from './activities';
 import { WorkerModule } from './worker.module';
 
-/** A prebuilt bundle (npm run build) starts in milliseconds; otherwise bundle from source. */
-function workflowSource(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+/**
+ * A prebuilt bundle (npm run build, with the workflow interceptors in it) starts in
+ * milliseconds; otherwise bundle from source with them.
+ */
+function workflowSource() {
+  const activity = [requestIdActivityInterceptor];
   const bundle = process.env.WORKFLOW_BUNDLE_PATH || join(__dirname, '../../../workflow-bundle.js');
-  if (existsSync(bundle)) return { workflowBundle: { codePath: bundle } };
-  return { workflowsPath: require.resolve('../../../workflows/src') };
+  if (existsSync(bundle)) return { workflowBundle: { codePath: bundle }, interceptors: { activity } };
+  return { workflowsPath: require.resolve('../../../workflows/src'), interceptors: { activity, workflowModules: [require.resolve('../../../workflows/src/request-id.interceptors')] } };
 }
 
 async function main(): Promise<void> {

@@ -2,7 +2,7 @@ import { DynamicModule, Inject, Injectable, Module, OnModuleDestroy } from '@nes
 import { Client, Connection } from '@temporalio/client';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from '../../../libs/persistence/src';
-import type { BatonConfig } from '../../../libs/runtime/src';
+import { JsonLogger, type BatonConfig } from '../../../libs/runtime/src';
 import { LeadStoreActivities } from './activities/lead-store.activities';
 import { NotificationActivitiesImpl } from './activities/notification.activities';
 import { StageDefinitionActivitiesImpl } from './activities/stage-definition.activities';
@@ -27,7 +27,7 @@ export class WorkerModule {
   static forRoot(config: BatonConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, config.dbPoolSize), retryAttempts: 0 })],
+      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, config.dbPoolSize, new JsonLogger('worker', config.logLevel)), retryAttempts: 0 })],
       providers: [
         ...ACTIVITY_PROVIDERS,
         // Activities that manage schedules (governance reviews) need a client; it connects on first use.

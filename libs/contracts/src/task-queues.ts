@@ -18,3 +18,6 @@ export const SEARCH_ATTRIBUTES = {
 /** One webhook delivery of one notification: its own workflow, so a dead receiver never touches the lead. */
 export const notificationDeliveryWorkflowId = (notificationId: string): string => `notification:${notificationId}`;
 
+
+/** The Temporal header that carries an API request's id to the workflows and activities it set in motion. */
+export const REQUEST_ID_HEADER = 'baton-request-id';

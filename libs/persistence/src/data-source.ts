@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { DataSource, DataSourceOptions } from 'typeorm';
+import { JsonLogger } from '../../runtime/src/logger';
 import * as entities from './entities';
+import { SqlErrorLogger } from './sql-error-logger';
 import { Foundation1764000000000 } from './migrations/1764000000000-foundation';
 import { LeadLifecycle1764000100000 } from './migrations/1764000100000-lead-lifecycle';
 import { StageDefinitionApproval1764000200000 } from './migrations/1764000200000-stage-definition-approval';
@@ -19,9 +21,10 @@ export const MIGRATIONS = [Foundation1764000000000, LeadLifecycle1764000100000, 
 /**
  * One definition for API, worker, scripts and tests: the ordinary `postgres` driver
  * against the embedded PostgreSQL or one of your own. Schema changes go
- * through migrations only; `synchronize` stays off.
+ * through migrations only; `synchronize` stays off. `log` is the process's logger (the
+ * SQL error lines then carry its service name and the request id).
  */
-export function dataSourceOptions(url: string, poolSize = 5): DataSourceOptions {
+export function dataSourceOptions(url: string, poolSize = 5, log?: JsonLogger): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -30,7 +33,9 @@ export function dataSourceOptions(url: string, poolSize = 5): DataSourceOptions 
     synchronize: false,
     migrationsRun: false,
     extra: { max: poolSize },
-    logging: ['error'],
+    // Failed statements only, as SQLSTATE and a label: parameters carry personal data.
+    logging: ['error', 'warn'],
+    logger: new SqlErrorLogger(log),
   };
 }
 

@@ -14,6 +14,7 @@ import {
   TouchEntity,
 } from '../../../../libs/persistence/src';
 import type { Principal } from '../auth/auth.types';
+import { whereLeadVisible } from '../auth/lead-access';
 import { badInput, notFound } from '../common/errors';
 import { LeadsFilterInput, PageInput, SlaStatusFilter } from './dto/leads-filter.input';
 
@@ -38,10 +39,9 @@ export class LeadReadService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async list(principal: Principal, filter: LeadsFilterInput = {}, page: PageInput = { first: 25 }) {
-    const qb = this.db.getRepository(LeadEntity).createQueryBuilder('l');
-    // A rep's list is their own leads, whatever the filter asks.
-    const ownerId = principal.role === 'SALES_REP' ? principal.userId : filter.ownerId;
-    if (ownerId) qb.andWhere('l.owner_id = :ownerId', { ownerId });
+    // Only the leads the caller may see, whatever the filter asks.
+    const qb = whereLeadVisible(this.db.getRepository(LeadEntity).createQueryBuilder('l'), principal);
+    if (filter.ownerId) qb.andWhere('l.owner_id = :ownerId', { ownerId: filter.ownerId });
     if (filter.stage) qb.andWhere('l.stage = :stage', { stage: filter.stage });
     if (filter.source) qb.andWhere('l.source = :source', { source: filter.source });
     if (filter.slaStatus === SlaStatusFilter.BREACHED) qb.andWhere('l.sla_breached');

@@ -10,7 +10,7 @@ import { assertUuid, badInput, domainError, notFound } from '../common/errors';
 import { requestHash } from '../common/request-hash';
 import { UpdateLeadProfileInput } from './dto/update-lead-profile.input';
 import type { Principal } from '../auth/auth.types';
-import { assertCanReadLead } from '../auth/lead-access';
+import { visibleLead } from '../auth/lead-access';
 import { CaptureLeadInput } from './dto/capture-lead.input';
 
 @Injectable()
@@ -72,10 +72,7 @@ export class LeadsService {
 
   async getLead(principal: Principal, id: string): Promise<LeadEntity> {
     assertUuid('id', id);
-    const lead = await this.db.getRepository(LeadEntity).findOne({ where: { id } });
-    if (!lead) throw notFound('Lead', id);
-    assertCanReadLead(principal, lead);
-    return lead;
+    return visibleLead(this.db, principal, id);
   }
 
   async entity(id: string): Promise<LeadEntity> {

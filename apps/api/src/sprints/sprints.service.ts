@@ -35,6 +35,7 @@ import {
 } from '../../../../libs/domain/src';
 import { returnedRows } from '../../../../libs/persistence/src';
 import type { Principal } from '../auth/auth.types';
+import { mayGiveFeedback } from '../auth/lead-access';
 import { assertUuid, badInput, domainError, forbidden, notFound } from '../common/errors';
 import { checkInput } from '../common/validation.pipe';
 import { toGraphQLError } from '../common/workflow-errors';
@@ -222,6 +223,7 @@ export class SprintsService {
   async recordSalesFeedback(p: Principal, input: { kind: string; code: string; detail?: string | null; leadId?: string | null; opportunityId?: string | null; idempotencyKey: string }) {
     const code = input.code.trim().toUpperCase();
     if (!/^[A-Z0-9_]{1,60}$/.test(code)) throw badInput([violation('code', 'CODE', 'letters, digits and underscores, e.g. PRICE or WRONG_PERSONA')]);
+    await this.assertFeedbackSubject(p, input);
     try {
       await this.db.query(
         `INSERT INTO sales_feedback (idempotency_key, kind, lead_id, opportunity_id, code, detail, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING`,
@@ -234,6 +236,19 @@ export class SprintsService {
     const [row] = await this.db.query(`SELECT * FROM sales_feedback WHERE idempotency_key = $1`, [input.idempotencyKey]);
     if (row.recorded_by !== p.userId || row.kind !== input.kind || row.code !== code) throw domainError(ErrorCode.CONFLICT, 'idempotencyKey was already used for different feedback', { field: 'idempotencyKey' });
     return row;
+  }
+
+  /** Feedback names a lead (or its opportunity) the caller owns or owned, or may see; any other is NOT_FOUND, like an unknown one. */
+  private async assertFeedbackSubject(p: Principal, input: { leadId?: string | null; opportunityId?: string | null }): Promise<void> {
+    if (input.leadId) {
+      assertUuid('leadId', input.leadId);
+      if (!(await mayGiveFeedback(this.db, p, input.leadId))) throw notFound('Lead', input.leadId);
+    }
+    if (input.opportunityId) {
+      assertUuid('opportunityId', input.opportunityId);
+      const [o] = await this.db.query('SELECT lead_id FROM opportunity WHERE id = $1', [input.opportunityId]);
+      if (!o || !(await mayGiveFeedback(this.db, p, o.lead_id))) throw notFound('Opportunity', input.opportunityId);
+    }
   }
 
   async salesFeedbackReport(period: { from: string; to: string }) {

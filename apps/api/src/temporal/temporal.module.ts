@@ -1,6 +1,7 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import type { BatonConfig } from '../../../../libs/runtime/src';
+import { requestIdClientInterceptor } from '../../../../libs/runtime/src/request-id.interceptors';
 import { BATON_CONFIG } from '../config/config.module';
 
 export const TEMPORAL_CONNECTION = Symbol('TEMPORAL_CONNECTION');
@@ -22,7 +23,7 @@ export class TemporalModule implements OnApplicationShutdown {
         {
           provide: Client,
           inject: [BATON_CONFIG],
-          useFactory: (config: BatonConfig) => new Client({ connection, namespace: config.temporalNamespace }),
+          useFactory: (config: BatonConfig) => new Client({ connection, namespace: config.temporalNamespace, interceptors: { workflow: [requestIdClientInterceptor()] } }),
         },
       ],
       exports: [Client, TEMPORAL_CONNECTION],
