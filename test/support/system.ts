@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
 import { signToken } from '../../apps/api/src/auth/token.service';
@@ -113,6 +113,10 @@ export async function startWorker(): Promise<ChildProcess> {
     env: { ...process.env, DATABASE_URL: stack.databaseUrl(), TEMPORAL_ADDRESS: stack.temporalAddress(), LOG_LEVEL: 'info', NODE_ENV: 'test' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Into the platform's worker log like the worker it replaces (the log-privacy test reads it).
+  const log = createWriteStream(join(process.env.BATON_TEST_DATA_DIR!, 'logs', 'worker.log'), { flags: 'a' });
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
   await new Promise<void>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`worker not polling after 60s:\n${out}`)), 60_000);
