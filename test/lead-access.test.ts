@@ -12,6 +12,8 @@ const DISQUALIFY = `mutation($i: DisqualifyLeadInput!) { disqualifyLead(input: $
 const CLOSE = `mutation($i: CloseOpportunityInput!) { closeOpportunity(input: $i) { stage } }`;
 const REASSIGN = `mutation($i: ReassignLeadInput!) { reassignLead(input: $i) { stage ownerId } }`;
 const TOUCH = `mutation($i: LogTouchInput!) { logTouch(input: $i) { stage ownerId cadenceExit } }`;
+const DECISIONS = `query($id: ID!) { routingDecisions(leadId: $id) { repId } }`;
+const PREVIEW = `query($id: ID!) { previewRouting(leadId: $id) { repId } }`;
 const FEEDBACK = `mutation($i: SalesFeedbackInput!) { recordSalesFeedback(input: $i) { id leadId } }`;
 
 const unique = () => `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
@@ -79,6 +81,10 @@ describe('who may see and command a lead, checked before anything about the lead
     expect(await listed(owner, outsider.managerToken)).toEqual([]);
     expect(codeOf(await gql(REASSIGN, { i: { leadId, repId: outsider.repId, reason: 'grab' } }, outsider.managerToken))).toBe('NOT_FOUND');
     expect(codeOf(await gql(CLOSE, { i: { leadId, won: false, reason: 'grab' } }, outsider.managerToken))).toBe('NOT_FOUND');
+    // Nor reads its routing: the decisions name the lead's rep, the preview its facts.
+    expect(codeOf(await gql(DECISIONS, { id: leadId }, outsider.managerToken))).toBe('NOT_FOUND');
+    expect(codeOf(await gql(PREVIEW, { id: leadId }, outsider.managerToken))).toBe('NOT_FOUND');
+    expect((await gqlOk(DECISIONS, { id: leadId }, manager)).routingDecisions[0].repId).toBe(owner);
     // The Inbound manager may not push the lead to another team's rep either.
     const toOutsider = await gql(REASSIGN, { i: { leadId, repId: outsider.repId, reason: 'elsewhere' } }, manager);
     expect(toOutsider.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'repId' });

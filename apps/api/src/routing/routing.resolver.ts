@@ -1,4 +1,6 @@
 import { Args, GraphQLISODateTime, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { Principal } from '../auth/auth.types';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { RoutingDecisionType, RoutingPreviewType } from './dto/routing-decision.type';
 import { CreateRoutingPoolInput, RoutingPoolType, UpdateRoutingPoolInput } from './dto/routing-pool.type';
@@ -58,19 +60,20 @@ export class RoutingResolver {
 
   @Query(() => [RoutingDecisionType], { description: 'Every routing decision of the lead, oldest first, with its trace.' })
   @Roles(...READ)
-  async routingDecisions(@Args('leadId', { type: () => ID }) leadId: string): Promise<RoutingDecisionType[]> {
-    return (await this.routing.decisions(leadId)).map(toRoutingDecisionType);
+  async routingDecisions(@CurrentPrincipal() principal: Principal, @Args('leadId', { type: () => ID }) leadId: string): Promise<RoutingDecisionType[]> {
+    return (await this.routing.decisions(principal, leadId)).map(toRoutingDecisionType);
   }
 
   @Query(() => RoutingPreviewType, { description: 'Dry run: what the current rules would decide for the lead, writing nothing.' })
   @Roles(...READ)
   async previewRouting(
+    @CurrentPrincipal() principal: Principal,
     @Args('leadId', { type: () => ID }) leadId: string,
     @Args('at', { type: () => GraphQLISODateTime, nullable: true, description: 'Defaults to now.' }) at?: Date,
     @Args('hot', { nullable: true, description: 'Defaults to the lead\'s own flag; hot leads skip reps outside their hours.' }) hot?: boolean,
   ): Promise<RoutingPreviewType> {
     const when = at ?? new Date();
-    const { lead, outcome } = await this.routing.preview(leadId, when, hot ?? undefined);
+    const { lead, outcome } = await this.routing.preview(principal, leadId, when, hot ?? undefined);
     const { decision, facts } = outcome;
     const trace = toTraceSteps(decision.trace);
     return {

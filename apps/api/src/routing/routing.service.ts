@@ -12,6 +12,8 @@ import {
   UserEntity,
 } from '../../../../libs/persistence/src';
 import { assertUuid, badInput, notFound } from '../common/errors';
+import type { Principal } from '../auth/auth.types';
+import { visibleLead } from '../auth/lead-access';
 import { CreateRoutingPoolInput, UpdateRoutingPoolInput } from './dto/routing-pool.type';
 import { CreateRoutingRuleInput, TerritoryCriteriaInput, UpdateRoutingRuleInput } from './dto/routing-rule.type';
 import { decideRouting, LEAD_OWNER_ROLES, RoutingOutcome } from '../../../../libs/persistence/src/routing/routing-input.loader';
@@ -223,22 +225,21 @@ export class RoutingService {
   }
 
   // ------------------------------------------------------------------ decisions
-  async decisions(leadId: string): Promise<RoutingDecisionEntity[]> {
-    await this.lead(leadId);
+  async decisions(principal: Principal, leadId: string): Promise<RoutingDecisionEntity[]> {
+    await this.lead(principal, leadId);
     return this.db.getRepository(RoutingDecisionEntity).find({ where: { leadId }, order: { decidedAt: 'ASC', id: 'ASC' } });
   }
 
   /** The same loader and pure rules as the worker's routeLead, without locks or writes. */
-  async preview(leadId: string, at: Date, hot?: boolean): Promise<{ lead: LeadEntity; outcome: RoutingOutcome }> {
-    const lead = await this.lead(leadId);
+  async preview(principal: Principal, leadId: string, at: Date, hot?: boolean): Promise<{ lead: LeadEntity; outcome: RoutingOutcome }> {
+    const lead = await this.lead(principal, leadId);
     const outcome = await decideRouting(this.db.manager, lead, { at, hot: hot ?? lead.hot, lockPools: false });
     return { lead, outcome };
   }
 
-  private async lead(id: string, field = 'leadId'): Promise<LeadEntity> {
+  /** The lead if the caller may see it (a manager: their teams' leads), else NOT_FOUND. */
+  private async lead(principal: Principal, id: string, field = 'leadId'): Promise<LeadEntity> {
     assertUuid(field, id);
-    const lead = await this.db.getRepository(LeadEntity).findOneBy({ id });
-    if (!lead) throw notFound('Lead', id);
-    return lead;
+    return visibleLead(this.db, principal, id);
   }
 }
