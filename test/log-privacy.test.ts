@@ -57,6 +57,10 @@ describe('logs carry ids, never personal data, and every line of a request carri
     // The failed statement is logged by its SQLSTATE and a label, in the request that ran it.
     expect(failedSql).toMatchObject({ level: 'error', msg: 'query failed', statement: 'INSERT app_user' });
     expect(echoed).toEqual(requestIds);
+    // Temporal's own lines (the SDK's, a workflow's log) are the worker's JSON lines too, not its console format.
+    const worker = logLines(['worker.log']);
+    expect(worker.map(parsed).some((l) => l?.msg === 'Worker state changed' && l.service === 'worker')).toBe(true);
+    expect(worker.filter((l) => /\[(TRACE|DEBUG|INFO|WARN|ERROR)\] /.test(l))).toEqual([]);
   });
 
   it('answers with the caller\'s x-request-id, or one it made up', async () => {

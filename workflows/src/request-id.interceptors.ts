@@ -1,10 +1,11 @@
+import { defaultPayloadConverter } from '@temporalio/common';
 import type { Headers, Next, WorkflowInboundCallsInterceptor, WorkflowInterceptorsFactory, WorkflowOutboundCallsInterceptor } from '@temporalio/workflow';
 import { REQUEST_ID_HEADER } from '../../libs/contracts/src/task-queues';
 
 /**
  * Carries the id of the API request that last drove this workflow (its start, a signal, a
  * command; none when the last came from outside a request) to the activities and child
- * workflows it schedules, so the worker's log lines for that work carry the request id.
+ * workflows it schedules and to its own log lines, so the worker's lines for that work carry the request id.
  * Headers only: nothing the workflow decides depends on it.
  */
 export const interceptors: WorkflowInterceptorsFactory = () => {
@@ -23,6 +24,8 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
     scheduleActivity: (input, next) => next({ ...input, headers: withCurrent(input.headers) }),
     scheduleLocalActivity: (input, next) => next({ ...input, headers: withCurrent(input.headers) }),
     startChildWorkflowExecution: (input, next) => next({ ...input, headers: withCurrent(input.headers) }),
+    // The workflow's own log lines name the request too.
+    getLogAttributes: (input, next) => next(current ? { ...input, requestId: defaultPayloadConverter.fromPayload(current) } : input),
   };
   return { inbound: [inbound], outbound: [outbound] };
 };

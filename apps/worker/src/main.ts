@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LEAD_TASK_QUEUE } from '../../../libs/contracts/src';
 import { checkDatabase, ConfigError, connectTemporal, ensureSchedules, ensureSearchAttributes, exitOnStartupError, JsonLogger, loadConfig } from '../../../libs/runtime/src';
 import { requestIdActivityInterceptor } from '../../../libs/runtime/src/request-id.interceptors';
+import { temporalLogger } from '../../../libs/runtime/src/temporal-logger';
 import { collectActivities } from './activities';
 import { WorkerModule } from './worker.module';
 
@@ -23,6 +24,8 @@ function workflowSource() {
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = new JsonLogger('worker', config.logLevel);
+  // Before any connection: workflow and SDK lines become JSON lines like ours.
+  Runtime.install({ logger: temporalLogger(logger) });
   await checkDatabase(config);
   // Register search attributes through a client connection before polling (idempotent).
   const client = await connectTemporal(config);
