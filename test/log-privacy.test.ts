@@ -1,12 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DEMO, eventually, gqlOk, sql, stack, tokenFor } from './support/system';
 
 /** The platform's captured stdout/stderr (scripts/lib/stack.mjs writes each process's to <data dir>/logs). */
-const logLines = (files = ['api.log', 'worker.log']): string[] =>
-  files.flatMap((f) => readFileSync(join(process.env.BATON_TEST_DATA_DIR!, 'logs', f), 'utf8').split('\n')).filter((l) => l.trim().length > 0);
+const logFile = (f: string) => join(process.env.BATON_TEST_DATA_DIR!, 'logs', f);
+/** The embedded database's log too, when the platform runs it (not with DATABASE_URL). */
+const ALL_LOGS = ['api.log', 'worker.log', 'postgres.log'];
+const logLines = (files = ALL_LOGS): string[] =>
+  files.filter((f) => existsSync(logFile(f))).flatMap((f) => readFileSync(logFile(f), 'utf8').split('\n')).filter((l) => l.trim().length > 0);
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+/;
 const parsed = (line: string): Record<string, unknown> | null => {
   try {
     return JSON.parse(line) as Record<string, unknown>;
@@ -53,6 +57,8 @@ describe('logs carry ids, never personal data, and every line of a request carri
     const failedSql = await eventually(async () => logLines().map(parsed).find((l) => l?.sqlState === '23505' && requestIds.includes(String(l.requestId))), 15_000, 'a logged unique violation').catch(() => undefined);
     const lines = logLines();
     for (const s of secrets) expect(lines.filter((l) => l.toLowerCase().includes(s.toLowerCase()))).toEqual([]);
+    // Nor any other e-mail the run has used so far, in any process's log.
+    expect(lines.filter((l) => EMAIL.test(l))).toEqual([]);
     expect(lines.filter((l) => l.includes('PARAMETERS') || l.includes('query failed:'))).toEqual([]);
     // The failed statement is logged by its SQLSTATE and a label, in the request that ran it.
     expect(failedSql).toMatchObject({ level: 'error', msg: 'query failed', statement: 'INSERT app_user' });

@@ -19,8 +19,19 @@ import { freePort } from './provision.mjs';
 const execFileAsync = promisify(execFile);
 const USER = 'postgres';
 const PASSWORD = 'postgres';
-/** Server settings: loopback TCP only (no Unix socket to place), room for every pool of the stack. */
-const SERVER_SETTINGS = ['listen_addresses=127.0.0.1', 'unix_socket_directories=', 'max_connections=200', 'log_min_messages=warning'];
+/**
+ * Server settings: loopback TCP only (no Unix socket to place), room for every pool of the
+ * stack. Its log keeps no personal data: an error is logged tersely (no DETAIL, which quotes
+ * the values, e.g. `Key (email)=(…) already exists`) and without the statement that caused it.
+ */
+const SERVER_SETTINGS = [
+  'listen_addresses=127.0.0.1',
+  'unix_socket_directories=',
+  'max_connections=200',
+  'log_min_messages=warning',
+  'log_error_verbosity=terse',
+  'log_min_error_statement=panic',
+];
 
 /**
  * Start PostgreSQL on `dataDir` (initialised on first use) at 127.0.0.1:`port` (0 = any free
