@@ -12,6 +12,7 @@ import {
   SlaClockEntity,
   StageDefinitionEntity,
   TouchEntity,
+  UserEntity,
 } from '../../../../libs/persistence/src';
 import type { Principal } from '../auth/auth.types';
 import { whereLeadVisible } from '../auth/lead-access';
@@ -100,8 +101,15 @@ export class LeadReadService {
     const touches = await this.db.getRepository(TouchEntity).find({ where: { leadId: lead.id }, order: { occurredAt: 'ASC' } });
     // The cadence of the current MQL counts the touches logged since that MQL.
     const current = lead.mqlAt ? touches.filter((t) => t.loggedAt >= lead.mqlAt!) : touches;
-    const progress = cadenceProgress(definition.cadence, current.map((t) => ({ occurredAt: t.occurredAt.toISOString(), channel: t.channel as TouchChannel })), now);
+    const progress = cadenceProgress(definition.cadence, current.map((t) => ({ occurredAt: t.occurredAt.toISOString(), channel: t.channel as TouchChannel })), now, await this.ownerTimeZone(lead));
     return { touches: progress.touches, minTouches: definition.cadence.minTouches, windowDays: definition.cadence.windowDays, complete: progress.complete, completeAt: progress.completeAt, steps };
+  }
+
+  /** The owner's time zone, in which the cadence counts dates (an unowned lead runs no cadence: UTC). */
+  private async ownerTimeZone(lead: LeadEntity): Promise<string> {
+    const owner = lead.ownerId ? await this.db.getRepository(UserEntity).findOne({ where: { id: lead.ownerId } }) : null;
+    const timeZone = (owner?.calendar as { timeZone?: unknown } | null)?.timeZone;
+    return typeof timeZone === 'string' ? timeZone : 'UTC';
   }
 
   /** The intent score, explained line by line, computed by the same pure rule the workflow uses. */
