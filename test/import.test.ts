@@ -9,7 +9,7 @@ import { loadKpiContext, measureKpis, resolvePeriod } from '../libs/persistence/
 import { MEASURE_SELECTION, measureMismatches } from './fixtures/kpi/compare';
 import { KPI_FIXTURE, loadKpiFixture } from './fixtures/kpi/dataset';
 import { KPI_FIXTURE_CASES } from './fixtures/kpi/expected';
-import { BusinessCalendar, DEFAULT_STAGE_DEFINITION_V1, planCadence, slaDueAt, StageDefinitionContent } from '../libs/domain/src';
+import { addLocalDays, BusinessCalendar, DEFAULT_STAGE_DEFINITION_V1, isBusinessDay, localDateOf, planCadence, slaDueAt, StageDefinitionContent, startOfBusinessDay } from '../libs/domain/src';
 import { startAdoptedLeads } from '../libs/runtime/src/adopt-leads';
 import { DEMO, eventually, gql, gqlOk, sql, stack, tokenFor } from './support/system';
 
@@ -277,7 +277,14 @@ describe('historical import', () => {
     const tag = Date.now().toString(36);
     const [sal, opp] = [`cadence.${tag}@import.test`, `opportunity.${tag}@import.test`];
     const rep = DEMO('rep.berlin');
-    const acceptedAt = new Date(Date.now() - 3 * 86_400_000);
+    const [{ calendar }] = await sql(`SELECT calendar FROM app_user WHERE email = $1`, [rep]);
+    // Accepted on the business day before the latest one that has opened: day 2's LinkedIn step is then in the past, and a live touch can fall in its window.
+    const opened = (d: string) => isBusinessDay(calendar, d) && startOfBusinessDay(calendar, d)!.getTime() <= Date.now() - 3_600_000;
+    let day2 = localDateOf(new Date(), calendar.timeZone);
+    while (!opened(day2)) day2 = addLocalDays(day2, -1);
+    let day1 = addLocalDays(day2, -1);
+    while (!isBusinessDay(calendar, day1)) day1 = addLocalDays(day1, -1);
+    const acceptedAt = new Date(startOfBusinessDay(calendar, day1)!.getTime() + 30 * 60_000);
     const minutes = (m: number) => new Date(acceptedAt.getTime() + m * 60_000).toISOString();
     writeFileSync(join(dir, 'people.csv'), `email,first_name,last_name,company,created_at\n${sal},Sal,Cadence,Cadence AG,${minutes(-600)}\n${opp},Otto,Pportunity,Deal GmbH,${minutes(-600)}\n`);
     const lifecycle = (email: string) => [
@@ -299,7 +306,6 @@ describe('historical import', () => {
       expect([s.stage, o.stage]).toEqual(['SAL', 'OPPORTUNITY']);
 
       // The cadence the workflow planned from the imported acceptance in the rep's calendar; the imported touches fill steps 1 and 2.
-      const [{ calendar }] = await sql(`SELECT calendar FROM app_user WHERE email = $1`, [rep]);
       const [active] = await sql(`SELECT content FROM stage_definition WHERE status = 'ACTIVE'`);
       const plan = planCadence(((active?.content as StageDefinitionContent) ?? DEFAULT_STAGE_DEFINITION_V1).cadence, calendar as BusinessCalendar, acceptedAt);
       const steps = await eventually(async () => {
@@ -313,9 +319,10 @@ describe('historical import', () => {
       // Nothing was left to accept and the first touch was made: the live workflow ran no clock of its own.
       expect(await sql(`SELECT count(*)::int AS n FROM sla_clock WHERE lead_id = $1 AND step_key LIKE 'lead:%'`, [s.id])).toEqual([{ n: 0 }]);
 
-      // The owner works on: the next touch fills the next open LinkedIn step; the opportunity closes.
+      // The owner works on: a LinkedIn touch on day 2 fills day 2's LinkedIn step (its window); the opportunity closes.
       const token = await tokenFor(rep);
-      const touched = await gqlOk(`mutation($i: LogTouchInput!) { logTouch(input: $i) { stage } }`, { i: { leadId: s.id, touchId: `t-${tag}`, channel: 'LINKEDIN', outcome: 'ATTEMPTED', occurredAt: new Date().toISOString() } }, token);
+      const onDay2 = new Date(startOfBusinessDay(calendar, day2)!.getTime() + 5 * 60_000).toISOString();
+      const touched = await gqlOk(`mutation($i: LogTouchInput!) { logTouch(input: $i) { stage } }`, { i: { leadId: s.id, touchId: `t-${tag}`, channel: 'LINKEDIN', outcome: 'ATTEMPTED', occurredAt: onDay2 } }, token);
       expect(touched.logTouch.stage).toBe('SAL');
       const [third] = await sql(`SELECT done_at FROM cadence_step WHERE lead_id = $1 AND step = 3`, [s.id]);
       expect(third.done_at).not.toBeNull();

@@ -67,8 +67,22 @@ describe('lead lifecycle over GraphQL against the real platform', () => {
     await gqlOk(touch, { i: input }, ownerToken); // the same touch again counts once
     expect(await sql('SELECT 1 FROM touch WHERE lead_id = $1', [leadId])).toHaveLength(1);
 
+    // The cadence view: each step's window and state; the call fills day 1's call step, later days have not opened.
+    const CADENCE = `query($id: ID!) { lead(id: $id) { touches { id } cadence { touches dates minDates complete missing
+      steps { step day channel opensAt dueAt closesAt status touchId } } } }`;
+    const view = (await gqlOk(CADENCE, { id: leadId }, manager)).lead;
+    expect(view.cadence).toMatchObject({ touches: 1, dates: 1, minDates: 5, complete: false });
+    expect(view.cadence.missing).toContain('7 more touches, touches on 4 more dates');
+    const steps = view.cadence.steps;
+    expect(steps.map((st: { status: string }) => st.status)).toEqual(['FILLED', 'OPEN', 'UPCOMING', 'UPCOMING', 'UPCOMING', 'UPCOMING', 'UPCOMING', 'UPCOMING']);
+    expect(steps[0]).toMatchObject({ channel: 'CALL', touchId: view.touches[0].id });
+    expect(Date.parse(steps[0].opensAt)).toBeLessThanOrEqual(Date.parse(input.occurredAt));
+    for (const st of steps) expect(Date.parse(st.closesAt) - Date.parse(st.dueAt)).toBe(24 * 3_600_000);
+    expect(Date.parse(steps[2].opensAt)).toBeGreaterThan(Date.parse(steps[1].dueAt));
+
     const early = await gql(`mutation($i: DisqualifyLeadInput!) { disqualifyLead(input: $i) { stage } }`, { i: { leadId, reason: 'UNRESPONSIVE', note: 'silent' } }, ownerToken);
     expect(early.errors?.[0].extensions).toMatchObject({ code: 'CADENCE_INCOMPLETE', field: 'reason' });
+    expect(early.errors?.[0].message).toContain('missing 7 more touches, touches on 4 more dates');
 
     const weakBant = await gql(`mutation($i: QualifyLeadInput!) { qualifyLead(input: $i) { stage } }`, { i: { leadId, bant: { budget: true, authority: false, need: false, timeline: false }, amount: 1000, expectedCloseAt: new Date(Date.now() + 30 * 86_400_000).toISOString() } }, ownerToken);
     expect(weakBant.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'bant' });

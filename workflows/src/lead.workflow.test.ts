@@ -12,12 +12,12 @@ import {
   logTouchUpdate,
   rejectLeadUpdate,
 } from '../../libs/contracts/src/lead-workflow';
-import { addLocalDays, DEFAULT_STAGE_DEFINITION_V1, localDateOf, planCadence, slaDueAt, weekdayOf, zonedTimeToInstant } from '../../libs/domain/src';
+import { addBusinessDays, addLocalDays, cadenceWindows, DEFAULT_STAGE_DEFINITION_V1, localDateOf, slaDueAt, stepStatus, weekdayOf, zonedTimeToInstant } from '../../libs/domain/src';
 import { FakeLeadWorld, officeHours } from '../../test/support/workflow/fake-lead-activities';
 import { actor, BERLIN, DAY, HOUR, refusal, rep, useLeadHarness } from '../../test/support/workflow/lead-harness';
 
 
-const { env: testEnv, withWorker, start, now, state, until } = useLeadHarness();
+const { env: testEnv, withWorker, start, now, state, until, routedLead } = useLeadHarness();
 let env: TestWorkflowEnvironment;
 beforeEach(() => {
   env = testEnv();
@@ -83,6 +83,13 @@ describe('lead workflow: handoff', () => {
     });
   });
 });
+
+/** The first `weekday` (0 = Sunday) after `from`'s Berlin date, at `minuteOfDay` Berlin time. */
+function nextWeekdayAt(from: Date, weekday: number, minuteOfDay: number): Date {
+  let d = addLocalDays(localDateOf(from, BERLIN), 1);
+  while (weekdayOf(d) !== weekday) d = addLocalDays(d, 1);
+  return zonedTimeToInstant(d, minuteOfDay, BERLIN);
+}
 
 /** The next Friday 16:30 Berlin after `from`, and the Monday after it. */
 function nextFriday1630(from: Date): { at: Date; monday: string } {
@@ -187,7 +194,7 @@ describe('lead workflow: adopting an imported open lead', () => {
 
 /** The fake world, also keeping what the adoption writes beyond it: done cadence steps. */
 class AdoptionWorld extends FakeLeadWorld {
-  cadenceRows: { cycle: number; step: number; dueAt: string; doneAt?: string; touchId?: string }[] = [];
+  cadenceRows: { cycle: number; step: number; dueAt: string; opensAt?: string; closesAt?: string; doneAt?: string; touchId?: string }[] = [];
 
   override activities(): ReturnType<FakeLeadWorld['activities']> {
     const base = super.activities();
@@ -196,7 +203,7 @@ class AdoptionWorld extends FakeLeadWorld {
       recordCadence: async (input) => {
         await base.recordCadence(input);
         for (const st of input.steps) {
-          if (!this.cadenceRows.some((c) => c.cycle === input.cycle && c.step === st.step)) this.cadenceRows.push({ cycle: input.cycle, step: st.step, dueAt: st.dueAt, doneAt: st.doneAt, touchId: st.touchId });
+          if (!this.cadenceRows.some((c) => c.cycle === input.cycle && c.step === st.step)) this.cadenceRows.push({ cycle: input.cycle, step: st.step, dueAt: st.dueAt, opensAt: st.opensAt, closesAt: st.closesAt, doneAt: st.doneAt, touchId: st.touchId });
         }
       },
     };
@@ -233,12 +240,14 @@ describe('lead workflow: adopting an imported SAL or opportunity', () => {
     });
   });
 
-  it('a SAL resumes its cadence from the imported acceptance: imported touches fill their steps, UNRESPONSIVE waits for the full cadence', async () => {
+  it('a SAL resumes its cadence from the imported acceptance: imported touches fill their steps in their windows, UNRESPONSIVE waits for the full cadence', async () => {
     const world = new AdoptionWorld();
     world.reps = [rep('rep-a')];
+    // Skip to a Thursday 10:00 Berlin: the import accepted the lead on the Monday before, at 10:00.
+    const thursday = nextWeekdayAt(await now(), 4, 10 * 60);
+    await env.sleep(thursday.getTime() - (await env.currentTimeMs()));
     await withWorker(world, async () => {
-      const t0 = await now();
-      const acceptedAt = new Date(t0.getTime() - 3 * DAY);
+      const acceptedAt = new Date(thursday.getTime() - 3 * DAY);
       const routedAt = new Date(acceptedAt.getTime() - 2 * HOUR);
       const touches = [
         importedTouch('00000000-0000-4000-8000-000000000011', 'CALL', new Date(acceptedAt.getTime() + HOUR)),
@@ -250,48 +259,49 @@ describe('lead workflow: adopting an imported SAL or opportunity', () => {
       expect(s.stage).toBe('SAL');
       expect(s.touches.map((t) => t.id)).toEqual(touches.map((t) => t.id));
       // Planned as acceptLead would have planned it at the imported acceptance, in the owner's calendar.
-      const planned = planCadence(DEFAULT_STAGE_DEFINITION_V1.cadence, rep('rep-a').calendar, acceptedAt);
-      expect(s.cadence.map((c) => [c.step, c.channel, c.dueAt])).toEqual(planned.map((p) => [p.step, p.channel, p.dueAt.toISOString()]));
-      // CALL fills step 1 (day 1 call), EMAIL step 2 (day 1 email), the second CALL step 4 (day 4 call).
-      expect(s.cadence.filter((c) => c.doneAt).map((c) => [c.step, c.doneAt])).toEqual([
-        [1, touches[0].loggedAt],
-        [2, touches[1].loggedAt],
-        [4, touches[2].loggedAt],
+      const planned = cadenceWindows(DEFAULT_STAGE_DEFINITION_V1.cadence, rep('rep-a').calendar, acceptedAt, DEFAULT_STAGE_DEFINITION_V1.sla.touchLoggingMinutes);
+      expect(s.cadence.map((c) => [c.step, c.channel, c.dueAt, c.opensAt, c.closesAt])).toEqual(
+        planned.map((p) => [p.step, p.channel, p.dueAt.toISOString(), p.opensAt.toISOString(), p.closesAt.toISOString()]),
+      );
+      // CALL fills step 1 (day 1 call), EMAIL step 2 (day 1 email); Tuesday's CALL fills nothing: day 4's call opens on Thursday.
+      expect(s.cadence.filter((c) => c.doneAt).map((c) => [c.step, c.doneAt, c.touchId])).toEqual([
+        [1, touches[0].loggedAt, touches[0].id],
+        [2, touches[1].loggedAt, touches[1].id],
       ]);
       expect(s.clocks).toEqual([]); // no accept clock (accepted), no first-touch clock (touched)
       expect(s.cadenceExit).toBeNull();
       expect(world.routed).toEqual([]);
       expect(world.notificationsOf('LEAD_ASSIGNED')).toEqual([]);
       expect(world.transitions).toEqual([]);
-      // The cadence rows: planned steps, the filled ones done and linked to their touch rows.
+      // The cadence rows: planned steps with their windows, the filled ones done and linked to their touch rows.
       expect(world.cadenceRows).toHaveLength(8);
+      expect(world.cadenceRows.every((c) => c.opensAt && c.closesAt)).toBe(true);
       expect(world.cadenceRows.filter((c) => c.touchId).map((c) => [c.cycle, c.step, c.doneAt, c.touchId])).toEqual([
         [0, 1, touches[0].loggedAt, touches[0].id],
         [0, 2, touches[1].loggedAt, touches[1].id],
-        [0, 4, touches[2].loggedAt, touches[2].id],
       ]);
       expect(world.cadenceRows.filter((c) => !c.touchId).every((c) => c.doneAt === undefined)).toBe(true);
-      expect(world.lead.nextDueAt).toBe(planned[2].dueAt.toISOString());
+      // Tuesday's LinkedIn step closed unfilled on Wednesday 17:00: the next due step is Thursday's call.
+      expect(world.lead.nextDueAt).toBe(planned[3].dueAt.toISOString());
 
       // The imported touches count: 3 of 8, so UNRESPONSIVE is refused.
       const unresponsive = { actor: actor('rep-a'), reason: 'UNRESPONSIVE', note: 'no reply' };
       expect((await refusal(h.executeUpdate(disqualifyLeadUpdate, { args: [unresponsive] }))).type).toBe('CADENCE_INCOMPLETE');
-      // A touch before the imported routing is refused; a live LinkedIn touch fills the next open step (3).
+      // A touch before the imported routing is refused; a live LinkedIn touch fills no step (day 2's closed), a live call fills day 4's.
       const early = await refusal(h.executeUpdate(logTouchUpdate, { args: [{ actor: actor('rep-a'), touchId: 'live-0', channel: 'CALL', outcome: 'NO_ANSWER', occurredAt: new Date(routedAt.getTime() - HOUR).toISOString() }] }));
       expect(early.type).toBe('BAD_USER_INPUT');
-      await h.executeUpdate(logTouchUpdate, { args: [{ actor: actor('rep-a'), touchId: 'live-1', channel: 'LINKEDIN', outcome: 'NO_ANSWER', occurredAt: (await now()).toISOString() }] });
+      await h.executeUpdate(logTouchUpdate, { args: [{ actor: actor('rep-a'), touchId: 'live-1', channel: 'CALL', outcome: 'NO_ANSWER', occurredAt: (await now()).toISOString() }] });
       const linked = await state(h);
-      expect(linked.cadence.find((c) => c.step === 3)?.doneAt).toBeDefined();
-      expect([...world.touches.values()].map((t) => t.cadenceStep)).toEqual([3]);
+      expect(linked.cadence.find((c) => c.step === 4)?.touchId).toBe('live-1');
+      expect([...world.touches.values()].map((t) => t.cadenceStep)).toEqual([4]);
 
-      // Eight touches in all, still inside 14 x 24 h of the first imported one: refused.
+      // Eight touches in all on six dates, still inside 14 x 24 h of the first imported one: refused.
       for (const [i, channel] of (['EMAIL', 'CALL', 'LINKEDIN', 'EMAIL'] as const).entries()) {
         await env.sleep('1 day');
         await h.executeUpdate(logTouchUpdate, { args: [{ actor: actor('rep-a'), touchId: `live-${i + 2}`, channel, outcome: 'NO_ANSWER', occurredAt: (await now()).toISOString() }] });
       }
       const full = await state(h);
       expect(full.touches).toHaveLength(8);
-      expect(full.cadence.every((c) => c.doneAt)).toBe(true);
       expect((await refusal(h.executeUpdate(disqualifyLeadUpdate, { args: [unresponsive] }))).type).toBe('CADENCE_INCOMPLETE');
       // Past 14 x 24 h since the first imported touch: the cadence is complete.
       await env.sleep(new Date(touches[0].occurredAt).getTime() + 14 * DAY - (await env.currentTimeMs()) + HOUR);
@@ -449,6 +459,72 @@ describe('lead workflow: the 14-day cadence, disqualify and recycle', () => {
       await h.terminate();
     });
     expect(Date.now() - wall).toBeLessThan(30_000);
+  });
+});
+
+describe('lead workflow: steps are done in their windows, the cadence takes days', () => {
+  const unresponsive = { actor: actor('rep-a'), reason: 'UNRESPONSIVE', note: 'no reply' };
+  /** Each step as the rep sees it at `at`: FILLED, OPEN, MISSED or UPCOMING. */
+  const statuses = (s: LeadWorkflowState, at: Date) =>
+    s.cadence.map((c) => stepStatus({ channel: c.channel, opensAt: new Date(c.opensAt!), closesAt: new Date(c.closesAt!), filled: !!c.touchId }, at));
+
+  /** A lead routed to rep-a and accepted on a Monday at 09:30 Berlin (no holidays). */
+  async function acceptedOnMonday(world: FakeLeadWorld) {
+    const h = await routedLead(world);
+    await h.executeUpdate(acceptLeadUpdate, { args: [{ actor: actor('rep-a') }] });
+    return { h, accepted: await state(h) };
+  }
+
+  it('8 touches logged on day 1 fill day 1 only: on business day 15 UNRESPONSIVE is refused and 6 steps are missed', async () => {
+    const world = new FakeLeadWorld();
+    world.reps = [rep('rep-a')];
+    const monday = nextWeekdayAt(await now(), 1, 9 * 60 + 30);
+    await env.sleep(monday.getTime() - (await env.currentTimeMs()));
+    await withWorker(world, async () => {
+      const { h, accepted } = await acceptedOnMonday(world);
+      for (const [i, c] of accepted.cadence.entries()) {
+        await h.executeUpdate(logTouchUpdate, { args: [{ actor: actor('rep-a'), touchId: `sitting-${i}`, channel: c.channel, outcome: 'NO_ANSWER', occurredAt: (await now()).toISOString() }] });
+      }
+      const logged = await state(h);
+      expect(logged.touches).toHaveLength(8);
+      expect(logged.cadence.map((c) => c.touchId ?? null)).toEqual(['sitting-0', 'sitting-1', null, null, null, null, null, null]);
+
+      // Business day 15 (the Friday of the third week), after day 14's step closed: 14 x 24 h have long passed.
+      const day15 = addBusinessDays(rep('rep-a').calendar, localDateOf(monday, BERLIN), 14);
+      await env.sleep(zonedTimeToInstant(day15, 17 * 60 + 30, BERLIN).getTime() - (await env.currentTimeMs()));
+      const refused = await refusal(h.executeUpdate(disqualifyLeadUpdate, { args: [unresponsive] }));
+      expect(refused.type).toBe('CADENCE_INCOMPLETE');
+      expect(refused.message).toContain('8 logged on 1 date; missing touches on 4 more dates');
+      const later = await state(h);
+      expect(later.stage).toBe('SAL');
+      expect(statuses(later, await now())).toEqual(['FILLED', 'FILLED', 'MISSED', 'MISSED', 'MISSED', 'MISSED', 'MISSED', 'MISSED']);
+      await h.terminate();
+    });
+  });
+
+  it('a rep who follows the plan fills every step in its window and may disqualify as UNRESPONSIVE on the plan\'s last day', async () => {
+    const world = new FakeLeadWorld();
+    world.reps = [rep('rep-a')];
+    const monday = nextWeekdayAt(await now(), 1, 9 * 60 + 30);
+    await env.sleep(monday.getTime() - (await env.currentTimeMs()));
+    await withWorker(world, async () => {
+      const { h, accepted } = await acceptedOnMonday(world);
+      for (const [i, c] of accepted.cadence.entries()) {
+        // Each step an hour into its business day (day 1's right away).
+        const at = Math.max(await env.currentTimeMs(), new Date(c.opensAt!).getTime() + HOUR);
+        await env.sleep(at - (await env.currentTimeMs()));
+        if (i === 7) expect((await refusal(h.executeUpdate(disqualifyLeadUpdate, { args: [unresponsive] }))).message).toContain('missing 1 more touch');
+        await h.executeUpdate(logTouchUpdate, { args: [{ actor: actor('rep-a'), touchId: `plan-${i}`, channel: c.channel, outcome: 'NO_ANSWER', occurredAt: (await now()).toISOString() }] });
+      }
+      const done = await state(h);
+      expect(done.cadence.map((c) => c.touchId)).toEqual(accepted.cadence.map((_, i) => `plan-${i}`));
+      expect(statuses(done, await now())).toEqual(Array(8).fill('FILLED'));
+      // The plan's last day: business day 14 in the rep's calendar.
+      expect(localDateOf(await now(), BERLIN)).toBe(addBusinessDays(rep('rep-a').calendar, localDateOf(monday, BERLIN), 13));
+      const dq = await h.executeUpdate(disqualifyLeadUpdate, { args: [unresponsive] });
+      expect(dq.stage).toBe('RECYCLED');
+      await h.terminate();
+    });
   });
 });
 

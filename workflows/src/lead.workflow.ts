@@ -5,6 +5,7 @@ import {
   continueAsNew,
   log,
   ParentClosePolicy,
+  patched,
   proxyLocalActivities,
   setHandler,
   sleep,
@@ -13,17 +14,21 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  CADENCE_MIN_TOUCH_DATES,
   cadenceProgress,
+  cadenceWindows,
   canDisqualify,
+  fillCadence,
   DisqualificationReason,
   DomainRuleError,
   firstTouchSlaKind,
   NURTURE_STAGES,
-  planCadence,
   RecycleReason,
   recycleDecision,
   SlaKind,
   slaDueAt,
+  StepSlot,
+  stepForTouch,
   TOUCH_CHANNELS,
   TOUCH_OUTCOMES,
   TouchChannel,
@@ -79,6 +84,8 @@ const FIRST_TOUCH_KINDS = ['FIRST_TOUCH_HOT', 'FIRST_TOUCH_DEMO', 'FIRST_TOUCH_S
 const ALL_KINDS = ['ACCEPT', ...FIRST_TOUCH_KINDS];
 /** Clock skew tolerated on a touch's `occurredAt`. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
+/** Marks runs whose disqualifications were checked under the completeness rule with local dates (docs/versioning.md). */
+const CADENCE_DATES_PATCH = 'cadence-touch-dates';
 /** A run hands over to a new one (continue-as-new) past this many history events, so a lead that lives for years stays cheap to replay. */
 export const LEAD_HISTORY_LIMIT = 2_000;
 
@@ -230,7 +237,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   }
 
   async function projectNextDue(): Promise<void> {
-    const dues = [...s.clocks.filter((c) => c.status === 'PENDING').map((c) => c.dueAt), ...s.cadence.filter((c) => !c.doneAt).map((c) => c.dueAt)].sort();
+    const dues = [...s.clocks.filter((c) => c.status === 'PENDING').map((c) => c.dueAt), ...s.cadence.filter((c) => !c.doneAt && slot(c).closesAt >= now()).map((c) => c.dueAt)].sort(); // a missed step is due no more
     await store.projectLead({ leadId, patch: { nextDueAt: dues[0] ?? null } });
   }
 
@@ -280,10 +287,28 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     }
   }
 
-  /** The cadence step a touch fills: the earliest open step of its channel, else the earliest open step. */
-  function stepForTouch(channel: string): CadenceStepView | undefined {
-    const open = s.cadence.filter((c) => !c.doneAt);
-    return open.find((c) => c.channel === channel) ?? open[0];
+  /** A step as the filling rule sees it; a step planned before windows existed is open from the start. */
+  function slot(c: CadenceStepView): StepSlot {
+    const closesAt = c.closesAt ?? new Date(new Date(c.dueAt).getTime() + definition!.content.sla.touchLoggingMinutes * 60_000).toISOString();
+    return { channel: c.channel, opensAt: new Date(c.opensAt ?? 0), closesAt: new Date(closesAt), filled: !!c.doneAt };
+  }
+
+  /** The cadence step a touch fills (domain rule: its own channel, its window), if any. */
+  function stepOfTouch(channel: string, occurredAt: Date): CadenceStepView | undefined {
+    return s.cadence[stepForTouch(s.cadence.map(slot), { channel, at: occurredAt })];
+  }
+
+  /** Plans the cadence from `acceptedAt` in the owner's calendar, each step with its window. */
+  function planSteps(owner: AssignedRep, acceptedAt: Date): CadenceStepView[] {
+    const content = definition!.content;
+    return cadenceWindows(content.cadence, owner.calendar, acceptedAt, content.sla.touchLoggingMinutes).map((p) => ({
+      step: p.step,
+      day: p.day,
+      channel: p.channel,
+      dueAt: p.dueAt.toISOString(),
+      opensAt: p.opensAt.toISOString(),
+      closesAt: p.closesAt.toISOString(),
+    }));
   }
 
   // ---------------------------------------------------------------- routing & assignment
@@ -423,8 +448,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
       settleClocks(['ACCEPT'], 'MET');
       await store.projectLead({ leadId, patch: { acceptedAt: nowIso() } });
       await transition('SAL', actor, 'Accepted by sales');
-      const steps = planCadence(definition!.content.cadence, rep!.calendar, now());
-      s.cadence = steps.map((p) => ({ step: p.step, day: p.day, channel: p.channel, dueAt: p.dueAt.toISOString() }));
+      s.cadence = planSteps(rep!, now());
       await store.recordCadence({ leadId, cycle, steps: s.cadence });
       await projectNextDue();
       return result();
@@ -490,8 +514,11 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
       if (alreadyLogged(cmd)) return result();
       const loggedAt = now();
       const occurredAt = new Date(cmd.occurredAt);
-      const step = stepForTouch(cmd.channel);
-      if (step) step.doneAt = loggedAt.toISOString();
+      const step = stepOfTouch(cmd.channel, occurredAt);
+      if (step) {
+        step.doneAt = loggedAt.toISOString();
+        step.touchId = cmd.touchId;
+      }
       s.touches.push({ id: cmd.touchId, channel: cmd.channel, outcome: cmd.outcome, occurredAt: cmd.occurredAt, loggedAt: loggedAt.toISOString() });
       settleClocks(FIRST_TOUCH_KINDS, 'MET');
       await store.recordTouch({ stepKey: key(`touch-${cmd.touchId}`), leadId, repId: cmd.actor.id, channel: cmd.channel, outcome: cmd.outcome, occurredAt: cmd.occurredAt, loggedAt: loggedAt.toISOString(), cycle, cadenceStep: step?.step ?? null, note: cmd.note });
@@ -545,14 +572,19 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     { validator: checkQualify },
   );
 
-  const checkDisqualify = ({ actor, reason, note, reengageAt }: DisqualifyLeadCommand) => {
+  /**
+   * `minDates`: the completeness rule's spread over local dates. Runs that accepted a
+   * disqualification before that rule existed replay it under the old one (any one date).
+   */
+  const checkDisqualifyWith = ({ actor, reason, note, reengageAt }: DisqualifyLeadCommand, minDates: number) => {
     requireOwner(actor);
     requireStage(['SAL'], 'disqualifyLead');
     const content = definition!.content;
     const def = content.disqualificationReasons.find((r) => r.code === reason);
     if (!def) refuse(ErrorCode.BAD_USER_INPUT, `Unknown disqualification reason ${reason}`, 'reason', 'knownReason');
     requireNote(def.noteRequired, note, reason);
-    const progress = cadenceProgress(content.cadence, s.touches.map((t) => ({ occurredAt: t.occurredAt, channel: t.channel as TouchChannel })), now());
+    const touches = s.touches.map((t) => ({ occurredAt: t.occurredAt, channel: t.channel as TouchChannel }));
+    const progress = cadenceProgress(content.cadence, touches, now(), rep!.calendar.timeZone, minDates);
     const check = canDisqualify(reason as DisqualificationReason, content, progress);
     if (!check.allowed) {
       const code = check.violation.rule === 'CADENCE_INCOMPLETE' ? ErrorCode.CADENCE_INCOMPLETE : ErrorCode.BAD_USER_INPUT;
@@ -560,13 +592,17 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     }
     checkReengage(reason, reengageAt);
   };
+  const checkDisqualify = (cmd: DisqualifyLeadCommand) => checkDisqualifyWith(cmd, CADENCE_MIN_TOUCH_DATES);
   setHandler(
     disqualifyLeadUpdate,
-    command(checkDisqualify, async ({ actor, reason, note, reengageAt }) => {
-      await transition('DISQUALIFIED', actor, `Disqualified: ${reason}${note ? ` (${note})` : ''}`, { reason, note: note ?? null });
-      await recycleOrClose(reason as RecycleReason, actor, reengageAt ? new Date(reengageAt) : undefined);
-      return result();
-    }),
+    command(
+      (cmd: DisqualifyLeadCommand) => checkDisqualifyWith(cmd, patched(CADENCE_DATES_PATCH) ? CADENCE_MIN_TOUCH_DATES : 1),
+      async ({ actor, reason, note, reengageAt }) => {
+        await transition('DISQUALIFIED', actor, `Disqualified: ${reason}${note ? ` (${note})` : ''}`, { reason, note: note ?? null });
+        await recycleOrClose(reason as RecycleReason, actor, reengageAt ? new Date(reengageAt) : undefined);
+        return result();
+      },
+    ),
     { validator: checkDisqualify },
   );
 
@@ -747,22 +783,18 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
   }
 
   /**
-   * A SAL's cadence as it was planned at its acceptance, in the owner's calendar; the
-   * imported touches since then fill its steps in time order exactly as `logTouch` does
-   * (earliest open step of the channel, else the earliest open step, done when logged).
+   * A SAL's cadence as it was planned at its acceptance, in the owner's calendar, with its
+   * windows; the imported touches fill its steps by the same rule as `logTouch` (own
+   * channel, inside the window), in the order they happened, done when logged.
    */
   async function adoptCadence(a: AdoptedLeadState, owner: AssignedRep): Promise<void> {
-    const acceptedAt = new Date(a.acceptedAt ?? a.routedAt);
-    const planned = planCadence(definition!.content.cadence, owner.calendar, acceptedAt);
-    s.cadence = planned.map((p) => ({ step: p.step, day: p.day, channel: p.channel, dueAt: p.dueAt.toISOString() }));
-    const touchOfStep = new Map<number, string>();
-    const since = s.touches.filter((t) => new Date(t.occurredAt) >= acceptedAt).sort((x, y) => new Date(x.occurredAt).getTime() - new Date(y.occurredAt).getTime());
-    for (const t of since) {
-      const step = stepForTouch(t.channel);
-      if (!step) break;
-      step.doneAt = t.loggedAt;
-      touchOfStep.set(step.step, t.id);
-    }
-    await store.recordCadence({ leadId, cycle, steps: s.cadence.map((c) => ({ ...c, touchId: touchOfStep.get(c.step) })) });
+    s.cadence = planSteps(owner, new Date(a.acceptedAt ?? a.routedAt));
+    const filledBy = fillCadence(s.cadence.map(slot), s.touches.map((t) => ({ channel: t.channel, at: new Date(t.occurredAt) })));
+    filledBy.forEach((i, k) => {
+      if (i < 0) return;
+      s.cadence[k].doneAt = s.touches[i].loggedAt;
+      s.cadence[k].touchId = s.touches[i].id;
+    });
+    await store.recordCadence({ leadId, cycle, steps: s.cadence });
   }
 }

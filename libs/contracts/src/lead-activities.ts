@@ -134,6 +134,9 @@ export interface CadenceStepInput {
   day: number;
   channel: string;
   dueAt: string;
+  /** The step's window: a touch fills it only between these instants. */
+  opensAt?: string;
+  closesAt?: string;
   /** Done already: when the touch that filled it was logged. */
   doneAt?: string;
   /** The `touch` row (its id) that filled the step. */

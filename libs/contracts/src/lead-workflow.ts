@@ -104,7 +104,12 @@ export interface CadenceStepView {
   day: number;
   channel: string;
   dueAt: string;
+  /** The step's window (absent on steps planned before windows existed: open from the start, closing at dueAt plus the logging grace). */
+  opensAt?: string;
+  closesAt?: string;
   doneAt?: string;
+  /** The touch that filled the step. */
+  touchId?: string;
 }
 
 /** The lead workflow's view of itself, served by the `leadState` query and returned by every update. */

@@ -1,6 +1,6 @@
-import { addBusinessDays, BusinessCalendar, businessDayOf, endOfBusinessDate } from './business-hours';
+import { addBusinessDays, BusinessCalendar, businessDayOf, endOfBusinessDate, startOfBusinessDay } from './business-hours';
 import { CadencePlan, DisqualificationReason, StageDefinitionContent, TouchChannel } from './stage-definition';
-import { parseInstant } from './time-zone';
+import { localDateOf, parseInstant } from './time-zone';
 
 export interface PlannedTouch {
   /** 1-based position in the plan. */
@@ -19,10 +19,14 @@ export interface LoggedTouch {
 
 export interface CadenceProgress {
   touches: number;
+  /** Distinct local dates (owner's time zone) the touches fall on. */
+  dates: number;
   firstTouchAt?: Date;
-  /** When the cadence is (or will be, given the touches so far) complete; absent until minTouches are logged. */
+  /** When the cadence is (or will be, given the touches so far) complete; absent until enough touches on enough dates are logged. */
   completeAt?: Date;
   complete: boolean;
+  /** What is still missing: touches, dates, and the instant windowDays x 24 h since the first touch pass (absent once passed or before any touch). */
+  missing: { touches: number; dates: number; timeUntil?: Date };
 }
 
 export type CadenceRule = Pick<CadencePlan, 'minTouches' | 'windowDays'>;
@@ -45,29 +49,125 @@ export function planCadence(plan: CadencePlan, calendar: BusinessCalendar, start
   });
 }
 
+/** Local dates (owner's time zone) a complete cadence's touches must spread over: eight touches in one sitting are one day's work. */
+export const CADENCE_MIN_TOUCH_DATES = 5;
+
+/** A planned step with its window: open from the start of its business day (day 1: acceptance) to its due instant plus the logging grace. */
+export interface CadenceStepWindow extends PlannedTouch {
+  opensAt: Date;
+  closesAt: Date;
+}
+
+/** The plan scheduled from `acceptedAt`, each step with its window; `graceMinutes` is the definition's `sla.touchLoggingMinutes`. */
+export function cadenceWindows(plan: CadencePlan, calendar: BusinessCalendar, acceptedAt: Date, graceMinutes: number): CadenceStepWindow[] {
+  const firstDay = plan.steps[0]?.day;
+  return planCadence(plan, calendar, acceptedAt).map((p) => {
+    const date = addBusinessDays(calendar, businessDayOf(calendar, acceptedAt), p.day - 1);
+    const opensAt = p.day === firstDay ? acceptedAt : startOfBusinessDay(calendar, date)!;
+    return { ...p, opensAt, closesAt: new Date(p.dueAt.getTime() + graceMinutes * 60_000) };
+  });
+}
+
+/** What the step-filling rule needs of a step. */
+export interface StepSlot {
+  channel: string;
+  opensAt: Date;
+  closesAt: Date;
+  filled: boolean;
+}
+
+/** Whether `at` lies in the step's window [opensAt, closesAt]. */
+export function inStepWindow(step: Pick<StepSlot, 'opensAt' | 'closesAt'>, at: Date): boolean {
+  return step.opensAt <= at && at <= step.closesAt;
+}
+
 /**
- * Complete = at least `minTouches` touches logged and `windowDays` x 24 h elapsed since the first.
+ * The index of the step a touch fills: the earliest unfilled step of its own channel whose
+ * window contains the touch's instant; -1 when it fits none (it still counts as a touch).
+ */
+export function stepForTouch(steps: readonly StepSlot[], touch: { channel: string; at: Date }): number {
+  return steps.findIndex((s) => !s.filled && s.channel === touch.channel && inStepWindow(s, touch.at));
+}
+
+/**
+ * Fills the steps with the touches in the order they happened; returns, per step, the index
+ * of the touch that filled it (or -1). Used where touches arrive as a history (an import).
+ */
+export function fillCadence(steps: readonly Omit<StepSlot, 'filled'>[], touches: readonly { channel: string; at: Date }[]): number[] {
+  const slots = steps.map((s) => ({ ...s, filled: false }));
+  const filledBy = steps.map(() => -1);
+  const order = touches.map((_, i) => i).sort((a, b) => touches[a].at.getTime() - touches[b].at.getTime() || a - b);
+  for (const i of order) {
+    const k = stepForTouch(slots, touches[i]);
+    if (k < 0) continue;
+    slots[k].filled = true;
+    filledBy[k] = i;
+  }
+  return filledBy;
+}
+
+export type StepStatus = 'FILLED' | 'OPEN' | 'MISSED' | 'UPCOMING';
+
+/** A step at `now`: filled (by a touch), open (window running), missed (window closed unfilled) or upcoming. */
+export function stepStatus(step: StepSlot, now: Date): StepStatus {
+  if (step.filled) return 'FILLED';
+  if (now < step.opensAt) return 'UPCOMING';
+  return now <= step.closesAt ? 'OPEN' : 'MISSED';
+}
+
+/**
+ * Complete = at least `minTouches` touches on at least `minDates` (CADENCE_MIN_TOUCH_DATES)
+ * local dates of `timeZone` (the owner's), and `windowDays` x 24 h elapsed since the first.
  * Touches after `now` are not counted (they have not been logged yet at `now`).
  */
-export function cadenceProgress(rule: CadenceRule, touches: readonly LoggedTouch[], now: Date): CadenceProgress {
+export function cadenceProgress(rule: CadenceRule, touches: readonly LoggedTouch[], now: Date, timeZone: string, minDates = CADENCE_MIN_TOUCH_DATES): CadenceProgress {
   const times = touches
     .map((t, i) => parseInstant(t.occurredAt, `touches[${i}].occurredAt`))
     .filter((t) => t <= now)
     .sort((a, b) => a.getTime() - b.getTime());
-  if (times.length === 0) return { touches: 0, complete: false };
+  const dates = new Set<string>();
+  let reachedAt: Date | undefined;
+  times.forEach((t, i) => {
+    dates.add(localDateOf(t, timeZone));
+    if (!reachedAt && i + 1 >= rule.minTouches && dates.size >= minDates) reachedAt = t;
+  });
   const firstTouchAt = times[0];
-  if (times.length < rule.minTouches) return { touches: times.length, firstTouchAt, complete: false };
-  const windowEnd = firstTouchAt.getTime() + rule.windowDays * 86_400_000;
-  const completeAt = new Date(Math.max(windowEnd, times[rule.minTouches - 1].getTime()));
-  return { touches: times.length, firstTouchAt, completeAt, complete: completeAt <= now };
+  const windowEnd = firstTouchAt ? new Date(firstTouchAt.getTime() + rule.windowDays * 86_400_000) : undefined;
+  const completeAt = reachedAt && windowEnd ? new Date(Math.max(windowEnd.getTime(), reachedAt.getTime())) : undefined;
+  const missing = {
+    touches: Math.max(0, rule.minTouches - times.length),
+    dates: Math.max(0, minDates - dates.size),
+    timeUntil: windowEnd && windowEnd > now ? windowEnd : undefined,
+  };
+  return { touches: times.length, dates: dates.size, firstTouchAt, completeAt, complete: !!completeAt && completeAt <= now, missing };
 }
 
 export type DisqualifyCheck =
   | { allowed: true }
   | {
       allowed: false;
-      violation: { field: 'reason'; rule: 'CADENCE_INCOMPLETE' | 'UNKNOWN_REASON'; message: string; touches: number; minTouches: number; completeAt?: Date };
+      violation: {
+        field: 'reason';
+        rule: 'CADENCE_INCOMPLETE' | 'UNKNOWN_REASON';
+        message: string;
+        touches: number;
+        minTouches: number;
+        dates?: number;
+        minDates?: number;
+        completeAt?: Date;
+      };
     };
+
+/** "2 more touches, 3 more dates, 14 x 24 h since the first touch (at …)": what the cadence still needs. */
+export function describeMissing(rule: CadenceRule, progress: CadenceProgress): string {
+  const { touches, dates, timeUntil } = progress.missing;
+  const parts = [
+    touches > 0 ? `${touches} more touch${touches === 1 ? '' : 'es'}` : '',
+    dates > 0 ? `touches on ${dates} more date${dates === 1 ? '' : 's'}` : '',
+    progress.touches === 0 ? `${rule.windowDays} x 24 h from a first touch` : timeUntil ? `${rule.windowDays} x 24 h since the first touch (at ${timeUntil.toISOString()})` : '',
+  ].filter(Boolean);
+  return parts.join(', ');
+}
 
 /** Whether the lead may be disqualified for `reason` now: cadence-bound reasons need a complete cadence. */
 export function canDisqualify(reason: DisqualificationReason, definition: StageDefinitionContent, progress: CadenceProgress): DisqualifyCheck {
@@ -80,15 +180,18 @@ export function canDisqualify(reason: DisqualificationReason, definition: StageD
     };
   }
   if (entry.requiresCadence && !progress.complete) {
+    const logged = `${progress.touches} logged on ${progress.dates} date${progress.dates === 1 ? '' : 's'}`;
     const when = progress.completeAt ? `; complete at ${progress.completeAt.toISOString()}` : '';
     return {
       allowed: false,
       violation: {
         field: 'reason',
         rule: 'CADENCE_INCOMPLETE',
-        message: `${reason} needs ${minTouches} touches over ${windowDays} days first: ${progress.touches} logged${when}`,
+        message: `${reason} needs ${minTouches} touches on ${CADENCE_MIN_TOUCH_DATES} dates over ${windowDays} days first: ${logged}; missing ${describeMissing(definition.cadence, progress)}${when}`,
         touches: progress.touches,
         minTouches,
+        dates: progress.dates,
+        minDates: CADENCE_MIN_TOUCH_DATES,
         completeAt: progress.completeAt,
       },
     };

@@ -14,9 +14,10 @@ import { IngestOutbox1764000700000 } from './migrations/1764000700000-ingest-out
 import { DurableLead1764000800000 } from './migrations/1764000800000-durable-lead';
 import { LiveNotify1764000900000 } from './migrations/1764000900000-live-notify';
 import { ScorecardIndexes1764000950000 } from './migrations/1764000950000-scorecard-indexes';
+import { CadenceStepWindows1764001000000 } from './migrations/1764001000000-cadence-step-windows';
 
 export const ENTITIES = Object.values(entities).filter((e) => typeof e === 'function');
-export const MIGRATIONS = [Foundation1764000000000, LeadLifecycle1764000100000, StageDefinitionApproval1764000200000, SharedKpis1764000300000, AlignmentSprint1764000400000, HistoricalImport1764000500000, ImportResume1764000600000, IngestOutbox1764000700000, DurableLead1764000800000, LiveNotify1764000900000, ScorecardIndexes1764000950000];
+export const MIGRATIONS = [Foundation1764000000000, LeadLifecycle1764000100000, StageDefinitionApproval1764000200000, SharedKpis1764000300000, AlignmentSprint1764000400000, HistoricalImport1764000500000, ImportResume1764000600000, IngestOutbox1764000700000, DurableLead1764000800000, LiveNotify1764000900000, ScorecardIndexes1764000950000, CadenceStepWindows1764001000000];
 
 /**
  * One definition for API, worker, scripts and tests: the ordinary `postgres` driver

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, Not } from 'typeorm';
-import { cadenceProgress, EngagementType, OPEN_LEAD_STAGES, scoreIntent, StageDefinitionContent, TouchChannel, unreadableEventReason } from '../../../../libs/domain/src';
+import { CADENCE_MIN_TOUCH_DATES, cadenceProgress, describeMissing, EngagementType, OPEN_LEAD_STAGES, scoreIntent, StageDefinitionContent, stepStatus, TouchChannel, unreadableEventReason } from '../../../../libs/domain/src';
 import {
   CadenceStepEntity,
   EngagementEventEntity,
@@ -12,6 +12,7 @@ import {
   SlaClockEntity,
   StageDefinitionEntity,
   TouchEntity,
+  UserEntity,
 } from '../../../../libs/persistence/src';
 import type { Principal } from '../auth/auth.types';
 import { whereLeadVisible } from '../auth/lead-access';
@@ -100,8 +101,32 @@ export class LeadReadService {
     const touches = await this.db.getRepository(TouchEntity).find({ where: { leadId: lead.id }, order: { occurredAt: 'ASC' } });
     // The cadence of the current MQL counts the touches logged since that MQL.
     const current = lead.mqlAt ? touches.filter((t) => t.loggedAt >= lead.mqlAt!) : touches;
-    const progress = cadenceProgress(definition.cadence, current.map((t) => ({ occurredAt: t.occurredAt.toISOString(), channel: t.channel as TouchChannel })), now);
-    return { touches: progress.touches, minTouches: definition.cadence.minTouches, windowDays: definition.cadence.windowDays, complete: progress.complete, completeAt: progress.completeAt, steps };
+    const progress = cadenceProgress(definition.cadence, current.map((t) => ({ occurredAt: t.occurredAt.toISOString(), channel: t.channel as TouchChannel })), now, await this.ownerTimeZone(lead));
+    const grace = definition.sla.touchLoggingMinutes * 60_000;
+    const windowed = steps.map((st) => {
+      // A step planned before windows existed closes at its due instant plus the logging grace.
+      const closesAt = st.closesAt ?? new Date(st.dueAt.getTime() + grace);
+      const status = stepStatus({ channel: st.channel, opensAt: st.opensAt ?? new Date(0), closesAt, filled: !!st.touchId || !!st.doneAt }, now);
+      return { ...st, opensAt: st.opensAt, closesAt, status };
+    });
+    return {
+      touches: progress.touches,
+      minTouches: definition.cadence.minTouches,
+      dates: progress.dates,
+      minDates: CADENCE_MIN_TOUCH_DATES,
+      windowDays: definition.cadence.windowDays,
+      complete: progress.complete,
+      completeAt: progress.completeAt,
+      missing: progress.complete ? undefined : describeMissing(definition.cadence, progress),
+      steps: windowed,
+    };
+  }
+
+  /** The owner's time zone, in which the cadence counts dates (an unowned lead runs no cadence: UTC). */
+  private async ownerTimeZone(lead: LeadEntity): Promise<string> {
+    const owner = lead.ownerId ? await this.db.getRepository(UserEntity).findOne({ where: { id: lead.ownerId } }) : null;
+    const timeZone = (owner?.calendar as { timeZone?: unknown } | null)?.timeZone;
+    return typeof timeZone === 'string' ? timeZone : 'UTC';
   }
 
   /** The intent score, explained line by line, computed by the same pure rule the workflow uses. */

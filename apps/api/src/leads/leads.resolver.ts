@@ -156,7 +156,7 @@ export class LeadsResolver {
   @ResolveField(() => CadenceProgressType, { description: 'The follow-up cadence of the current MQL and whether it is complete.' })
   async cadence(@Parent() lead: LeadType): Promise<CadenceProgressType> {
     const c = await this.read.cadence(await this.leadsService.entity(lead.id));
-    return { ...c, steps: c.steps.map((s) => ({ ...s, doneAt: s.doneAt ?? undefined })) };
+    return { ...c, steps: c.steps.map((s) => ({ ...s, opensAt: s.opensAt ?? undefined, touchId: s.touchId ?? undefined, doneAt: s.doneAt ?? undefined })) };
   }
 
   // ------------------------------------------------------------------ commands (Temporal updates)

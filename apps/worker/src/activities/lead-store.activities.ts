@@ -224,6 +224,8 @@ export class LeadStoreActivities implements LeadActivities {
             day: s.day,
             channel: s.channel,
             dueAt: new Date(s.dueAt),
+            opensAt: s.opensAt ? new Date(s.opensAt) : null,
+            closesAt: s.closesAt ? new Date(s.closesAt) : null,
             doneAt: s.doneAt ? new Date(s.doneAt) : null,
             touchId: s.touchId ?? null,
           })),

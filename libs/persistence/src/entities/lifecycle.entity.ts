@@ -71,6 +71,9 @@ export class CadenceStepEntity {
   @Column({ type: 'int' }) day: number;
   @Column({ type: 'text' }) channel: string;
   @Column({ type: 'timestamptz', name: 'due_at' }) dueAt: Date;
+  /** The step's window; NULL on steps planned before windows existed. */
+  @Column({ type: 'timestamptz', name: 'opens_at', nullable: true }) opensAt: Date | null;
+  @Column({ type: 'timestamptz', name: 'closes_at', nullable: true }) closesAt: Date | null;
   @Column({ type: 'timestamptz', name: 'done_at', nullable: true }) doneAt: Date | null;
   @Column({ type: 'uuid', name: 'touch_id', nullable: true }) touchId: string | null;
 }

@@ -39,17 +39,25 @@ export class CadenceStepType {
   @Field(() => Int) step: number;
   @Field(() => Int) day: number;
   @Field() channel: string;
-  @Field(() => GraphQLISODateTime) dueAt: Date;
-  @Field(() => GraphQLISODateTime, { nullable: true }) doneAt?: Date;
+  @Field(() => GraphQLISODateTime, { description: 'The close of its business day in the owner\'s calendar.' }) dueAt: Date;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When its window opens: the start of its business day (day 1: the acceptance). Null on steps planned before windows existed.' })
+  opensAt?: Date;
+  @Field(() => GraphQLISODateTime, { description: 'When its window closes: dueAt plus the logging grace (sla.touchLoggingMinutes).' }) closesAt: Date;
+  @Field({ description: 'FILLED (by touchId), OPEN (window running), MISSED (closed unfilled) or UPCOMING.' }) status: string;
+  @Field(() => ID, { nullable: true, description: 'The touch that filled the step.' }) touchId?: string;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the touch that filled it was logged.' }) doneAt?: Date;
 }
 
 @ObjectType('CadenceProgress')
 export class CadenceProgressType {
   @Field(() => Int) touches: number;
   @Field(() => Int) minTouches: number;
+  @Field(() => Int, { description: 'Distinct local dates (the owner\'s time zone) the touches fall on.' }) dates: number;
+  @Field(() => Int) minDates: number;
   @Field(() => Int) windowDays: number;
-  @Field({ description: 'At least minTouches logged and windowDays x 24 h since the first: UNRESPONSIVE may be used.' }) complete: boolean;
+  @Field({ description: 'At least minTouches logged on at least minDates dates and windowDays x 24 h since the first: UNRESPONSIVE may be used.' }) complete: boolean;
   @Field(() => GraphQLISODateTime, { nullable: true }) completeAt?: Date;
+  @Field({ nullable: true, description: 'What the cadence still needs (touches, dates, time); null once complete.' }) missing?: string;
   @Field(() => [CadenceStepType]) steps: CadenceStepType[];
 }
 
