@@ -16,4 +16,12 @@ describe('rate limiter', () => {
     expect(limiter.take('a', 0)).toBe(0);
     expect(limiter.take('a', 0)).toBe(10);
   });
+
+  it('forgets callers whose buckets have refilled once there are many, so distinct callers cannot grow it for good', () => {
+    const limiter = new RateLimiter(10, 5);
+    for (let i = 0; i <= 100_000; i++) limiter.take(`caller-${i}`, 0);
+    expect(limiter.callers).toBe(100_001);
+    limiter.take('late', 1_000); // a second later every bucket has refilled
+    expect(limiter.callers).toBe(1);
+  });
 });

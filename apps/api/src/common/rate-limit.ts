@@ -1,17 +1,27 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from '../../../../libs/contracts/src';
 
+const MAX_CALLERS = 100_000;
+
 /**
  * Token buckets per caller, in this process: each holds up to `burst` requests and refills at
  * `perSecond`. One API process serves a deployment's callers, so no shared store is needed.
  */
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private prunedAt = 0;
 
   constructor(private readonly perSecond: number, private readonly burst: number) {}
 
+  /** Callers with a bucket in memory. */
+  get callers(): number {
+    return this.buckets.size;
+  }
+
   /** Takes one request from `key`'s bucket: 0 when allowed, else the whole seconds until it would be. */
   take(key: string, now = Date.now()): number {
+    // Many callers must not grow the map for good; pruning at most once a second keeps it cheap.
+    if (this.buckets.size > MAX_CALLERS && now - this.prunedAt >= 1000) this.forgetFull(now);
     const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: now };
     bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond);
     bucket.at = now;
@@ -20,12 +30,12 @@ export class RateLimiter {
       bucket.tokens -= 1;
       return 0;
     }
-    if (this.buckets.size > 100_000) this.forgetFull(now);
     return Math.max(1, Math.ceil((1 - bucket.tokens) / this.perSecond));
   }
 
   /** Full buckets carry no state worth keeping: dropped so that many callers cannot grow the map. */
   private forgetFull(now: number): void {
+    this.prunedAt = now;
     for (const [key, b] of this.buckets) if (b.tokens + ((now - b.at) / 1000) * this.perSecond >= this.burst) this.buckets.delete(key);
   }
 }
