@@ -20,6 +20,7 @@ import {
   canDisqualify,
   fillCadence,
   DisqualificationReason,
+  isSameTouch,
   DomainRuleError,
   firstTouchSlaKind,
   NURTURE_STAGES,
@@ -495,8 +496,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     const logged = s.touches.find((t) => t.id === cmd.touchId);
     if (logged) {
       // A retried touch answers with the lead as it stands; the same touchId for another touch is a conflict.
-      const same = logged.channel === cmd.channel && logged.outcome === cmd.outcome && Date.parse(logged.occurredAt) === Date.parse(cmd.occurredAt);
-      if (!same) refuse(ErrorCode.CONFLICT, 'touchId was already used for a different touch', 'touchId', 'sameTouch');
+      if (!isSameTouch(logged, cmd)) refuse(ErrorCode.CONFLICT, 'touchId was already used for a different touch', 'touchId', 'sameTouch');
       return;
     }
     requireStage(['MQL', ...WORKING], 'logTouch');

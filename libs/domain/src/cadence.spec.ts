@@ -1,5 +1,5 @@
 import { BusinessCalendar } from './business-hours';
-import { cadenceProgress, cadenceWindows, canDisqualify, fillCadence, LoggedTouch, planCadence, stepForTouch, stepStatus } from './cadence';
+import { cadenceProgress, cadenceWindows, canDisqualify, fillCadence, isSameTouch, LoggedTouch, planCadence, stepForTouch, stepStatus } from './cadence';
 import { DEFAULT_STAGE_DEFINITION_V1 } from './stage-definition';
 
 const definition = DEFAULT_STAGE_DEFINITION_V1;
@@ -184,4 +184,16 @@ describe('cadenceProgress counts local dates in the owner\'s time zone', () => {
   function at(iso: string): Date {
     return new Date(iso);
   }
+});
+
+describe('isSameTouch: one touchId, one touch', () => {
+  const logged = { channel: 'CALL', outcome: 'NO_ANSWER', occurredAt: '2026-11-23T10:00:00Z' };
+  it('is the same touch when channel, outcome and instant agree (the instant in any notation)', () => {
+    expect(isSameTouch(logged, { ...logged, occurredAt: new Date('2026-11-23T11:00:00+01:00') })).toBe(true);
+  });
+  it('is another touch when any of them differs', () => {
+    expect(isSameTouch(logged, { ...logged, channel: 'EMAIL' })).toBe(false);
+    expect(isSameTouch(logged, { ...logged, outcome: 'CONNECTED' })).toBe(false);
+    expect(isSameTouch(logged, { ...logged, occurredAt: '2026-11-23T10:00:01Z' })).toBe(false);
+  });
 });

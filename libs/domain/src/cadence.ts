@@ -17,6 +17,18 @@ export interface LoggedTouch {
   channel: TouchChannel;
 }
 
+/** What makes a logged touch the one a touchId names: a retry repeats it; anything else under that id is a conflict. */
+export interface TouchContent {
+  channel: string;
+  outcome: string;
+  occurredAt: string | Date;
+}
+
+/** Whether two touches under one touchId are the same touch (a retry), not another one. */
+export function isSameTouch(a: TouchContent, b: TouchContent): boolean {
+  return a.channel === b.channel && a.outcome === b.outcome && new Date(a.occurredAt).getTime() === new Date(b.occurredAt).getTime();
+}
+
 export interface CadenceProgress {
   touches: number;
   /** Distinct local dates (owner's time zone) the touches fall on. */

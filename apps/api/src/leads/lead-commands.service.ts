@@ -14,7 +14,7 @@ import {
   reassignLeadUpdate,
   rejectLeadUpdate,
 } from '../../../../libs/contracts/src';
-import { stageBefore } from '../../../../libs/domain/src';
+import { isSameTouch, stageBefore } from '../../../../libs/domain/src';
 import { LeadEntity } from '../../../../libs/persistence/src';
 import type { Principal } from '../auth/auth.types';
 import { assertMayReassignTo, findVisibleLead } from '../auth/lead-access';
@@ -120,6 +120,7 @@ export class LeadCommandsService {
 
 /** A touchId names one touch: used again for another channel, outcome or time it is a conflict, not a retry. */
 function assertSameTouch(logged: { channel: string; outcome: string; occurred_at: Date | string }, args: Record<string, unknown>): void {
-  const same = logged.channel === args.channel && logged.outcome === args.outcome && new Date(logged.occurred_at).getTime() === new Date(String(args.occurredAt)).getTime();
-  if (!same) throw domainError(ErrorCode.CONFLICT, 'touchId was already used for a different touch', { field: 'touchId' });
+  if (!isSameTouch({ ...logged, occurredAt: logged.occurred_at }, { channel: String(args.channel), outcome: String(args.outcome), occurredAt: String(args.occurredAt) })) {
+    throw domainError(ErrorCode.CONFLICT, 'touchId was already used for a different touch', { field: 'touchId' });
+  }
 }
