@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..');
@@ -42,4 +42,22 @@ describe('architecture boundaries (eslint.config.mjs)', () => {
     }
     expect(result.messages.map((m) => m.message).join('\n')).toContain(expected);
   }, 60_000);
+});
+
+/** nest-cli.json describes the layout (docs/architecture.md, "Build"); this keeps it true to the tree. */
+describe('nest-cli.json', () => {
+  const cli = JSON.parse(readFileSync(join(root, 'nest-cli.json'), 'utf8')) as { monorepo: boolean; projects: Record<string, { type: string; root: string; sourceRoot: string; entryFile: string }> };
+  const folders = (dir: string) => readdirSync(join(root, dir), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `${dir}/${d.name}`);
+
+  it('names every application under apps/ and every library under libs/, each with an entry file that exists', () => {
+    expect(cli.monorepo).toBe(true);
+    const projects = Object.values(cli.projects);
+    expect(projects.filter((p) => p.type === 'application').map((p) => p.root).sort()).toEqual(folders('apps').sort());
+    expect(projects.filter((p) => p.type === 'library').map((p) => p.root).sort()).toEqual(folders('libs').sort());
+    for (const p of projects) {
+      expect(p.sourceRoot).toBe(`${p.root}/src`);
+      const entry = p.type === 'application' ? join(root, `${p.entryFile}.ts`) : join(root, p.sourceRoot, `${p.entryFile}.ts`);
+      expect(existsSync(entry)).toBe(true);
+    }
+  });
 });
