@@ -468,7 +468,16 @@ describe('lead workflow: steps are done in their windows, the cadence takes days
   const statuses = (s: LeadWorkflowState, at: Date) =>
     s.cadence.map((c) => stepStatus({ channel: c.channel, opensAt: new Date(c.opensAt!), closesAt: new Date(c.closesAt!), filled: !!c.touchId }, at));
 
-  /** A lead routed to rep-a and accepted on a Monday at 09:30 Berlin (no holidays). */
+  /** rep-a's world, the clock moved to the next Monday at 09:30 Berlin (no holidays). */
+  async function untilMonday() {
+    const world = new FakeLeadWorld();
+    world.reps = [rep('rep-a')];
+    const monday = nextWeekdayAt(await now(), 1, 9 * 60 + 30);
+    await env.sleep(monday.getTime() - (await env.currentTimeMs()));
+    return { world, monday };
+  }
+
+  /** A lead routed to rep-a and accepted (on that Monday). */
   async function acceptedOnMonday(world: FakeLeadWorld) {
     const h = await routedLead(world);
     await h.executeUpdate(acceptLeadUpdate, { args: [{ actor: actor('rep-a') }] });
@@ -476,10 +485,7 @@ describe('lead workflow: steps are done in their windows, the cadence takes days
   }
 
   it('8 touches logged on day 1 fill day 1 only: on business day 15 UNRESPONSIVE is refused and 6 steps are missed', async () => {
-    const world = new FakeLeadWorld();
-    world.reps = [rep('rep-a')];
-    const monday = nextWeekdayAt(await now(), 1, 9 * 60 + 30);
-    await env.sleep(monday.getTime() - (await env.currentTimeMs()));
+    const { world, monday } = await untilMonday();
     await withWorker(world, async () => {
       const { h, accepted } = await acceptedOnMonday(world);
       for (const [i, c] of accepted.cadence.entries()) {
@@ -503,10 +509,7 @@ describe('lead workflow: steps are done in their windows, the cadence takes days
   });
 
   it('a rep who follows the plan fills every step in its window and may disqualify as UNRESPONSIVE on the plan\'s last day', async () => {
-    const world = new FakeLeadWorld();
-    world.reps = [rep('rep-a')];
-    const monday = nextWeekdayAt(await now(), 1, 9 * 60 + 30);
-    await env.sleep(monday.getTime() - (await env.currentTimeMs()));
+    const { world, monday } = await untilMonday();
     await withWorker(world, async () => {
       const { h, accepted } = await acceptedOnMonday(world);
       for (const [i, c] of accepted.cadence.entries()) {

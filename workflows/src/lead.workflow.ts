@@ -30,6 +30,7 @@ import {
   slaDueAt,
   StepSlot,
   stepForTouch,
+  stepSlot,
   TOUCH_CHANNELS,
   TOUCH_OUTCOMES,
   TouchChannel,
@@ -288,10 +289,9 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<void> {
     }
   }
 
-  /** A step as the filling rule sees it; a step planned before windows existed is open from the start. */
+  /** A step as the filling rule sees it (domain `stepSlot`). */
   function slot(c: CadenceStepView): StepSlot {
-    const closesAt = c.closesAt ?? new Date(new Date(c.dueAt).getTime() + definition!.content.sla.touchLoggingMinutes * 60_000).toISOString();
-    return { channel: c.channel, opensAt: new Date(c.opensAt ?? 0), closesAt: new Date(closesAt), filled: !!c.doneAt };
+    return stepSlot({ ...c, filled: !!c.doneAt }, definition!.content.sla.touchLoggingMinutes);
   }
 
   /** The cadence step a touch fills (domain rule: its own channel, its window), if any. */

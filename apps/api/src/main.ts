@@ -24,7 +24,7 @@ async function bootstrap(): Promise<void> {
   // Only the configured origins may call from a browser; without any, no CORS header is sent.
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'x-request-id'], exposedHeaders: ['x-request-id', 'retry-after'], maxAge: 600 });
   const tokens = app.get(TokenService);
-  app.use(rateLimit(new RateLimiter(config.rateLimit.perSecond, config.rateLimit.burst), (h) => (h?.startsWith('Bearer ') ? (tokens.verify(h.slice(7).trim())?.sub ?? null) : null)));
+  app.use(rateLimit(new RateLimiter(config.rateLimit.perSecond, config.rateLimit.burst), (req) => tokens.claimsOf(req)?.sub ?? null));
   // A batch of 500 engagement events (GraphQL or the webhook) is up to about 2.5 MB of JSON.
   // The webhook reads its own body (raw, for the signature; its own error shape).
   app.use('/webhooks', webhookBody(4 * 1024 * 1024));

@@ -1,5 +1,5 @@
 import { BusinessCalendar } from './business-hours';
-import { cadenceProgress, cadenceWindows, canDisqualify, fillCadence, isSameTouch, LoggedTouch, planCadence, stepForTouch, stepStatus } from './cadence';
+import { cadenceProgress, cadenceWindows, canDisqualify, fillCadence, isSameTouch, LoggedTouch, planCadence, stepForTouch, stepSlot, stepStatus } from './cadence';
 import { DEFAULT_STAGE_DEFINITION_V1 } from './stage-definition';
 
 const definition = DEFAULT_STAGE_DEFINITION_V1;
@@ -195,5 +195,16 @@ describe('isSameTouch: one touchId, one touch', () => {
     expect(isSameTouch(logged, { ...logged, channel: 'EMAIL' })).toBe(false);
     expect(isSameTouch(logged, { ...logged, outcome: 'CONNECTED' })).toBe(false);
     expect(isSameTouch(logged, { ...logged, occurredAt: '2026-11-23T10:00:01Z' })).toBe(false);
+  });
+});
+
+describe('stepSlot: a stored step as the filling rule sees it', () => {
+  it('keeps a stored window', () => {
+    const slot = stepSlot({ channel: 'CALL', dueAt: '2026-11-23T17:00:00Z', opensAt: '2026-11-23T08:00:00Z', closesAt: '2026-11-24T17:00:00Z', filled: false }, 1440);
+    expect(slot).toEqual({ channel: 'CALL', opensAt: new Date('2026-11-23T08:00:00Z'), closesAt: new Date('2026-11-24T17:00:00Z'), filled: false });
+  });
+  it('opens a step planned before windows existed from the start, closing at due plus the grace', () => {
+    const slot = stepSlot({ channel: 'EMAIL', dueAt: new Date('2026-11-23T17:00:00Z'), opensAt: null, closesAt: null, filled: true }, 60);
+    expect(slot).toEqual({ channel: 'EMAIL', opensAt: new Date(0), closesAt: new Date('2026-11-23T18:00:00Z'), filled: true });
   });
 });

@@ -88,6 +88,15 @@ export interface StepSlot {
   filled: boolean;
 }
 
+/**
+ * A stored step as the filling rule sees it. A step planned before windows existed has none
+ * stored: it is open from the start and closes at its due instant plus the logging grace.
+ */
+export function stepSlot(step: { channel: string; dueAt: string | Date; opensAt?: string | Date | null; closesAt?: string | Date | null; filled: boolean }, graceMinutes: number): StepSlot {
+  const closesAt = step.closesAt ? new Date(step.closesAt) : new Date(new Date(step.dueAt).getTime() + graceMinutes * 60_000);
+  return { channel: step.channel, opensAt: new Date(step.opensAt ?? 0), closesAt, filled: step.filled };
+}
+
 /** Whether `at` lies in the step's window [opensAt, closesAt]. */
 export function inStepWindow(step: Pick<StepSlot, 'opensAt' | 'closesAt'>, at: Date): boolean {
   return step.opensAt <= at && at <= step.closesAt;

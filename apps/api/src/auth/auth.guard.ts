@@ -27,7 +27,7 @@ export class AuthGuard implements CanActivate {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = ctx.getType<string>() === 'graphql' ? GqlExecutionContext.create(ctx).getContext().req : ctx.switchToHttp().getRequest();
-    const principal = await this.authenticate(req?.headers?.authorization);
+    const principal = await this.authenticate(req ?? {});
     req.principal = principal;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (!roles || roles.length === 0) throw forbidden('This operation is not open to any role');
@@ -35,9 +35,10 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(header: unknown): Promise<Principal> {
+  private async authenticate(req: { headers?: { authorization?: unknown } }): Promise<Principal> {
+    const header = req.headers?.authorization;
     if (typeof header !== 'string' || !header.startsWith('Bearer ')) throw unauthenticated();
-    const claims = this.tokens.verify(header.slice('Bearer '.length).trim());
+    const claims = this.tokens.claimsOf(req);
     if (!claims) throw unauthenticated('Invalid or expired token');
     const user = await this.db.getRepository(UserEntity).findOne({ where: { id: claims.sub }, select: { id: true, role: true, active: true, name: true } }).catch(() => null);
     if (!user || !user.active) throw unauthenticated('The token\'s user does not exist or is deactivated');

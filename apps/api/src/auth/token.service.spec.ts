@@ -1,6 +1,7 @@
 import * as jwt from 'jsonwebtoken';
 import { createSecretKey } from 'node:crypto';
-import { signToken, verifyToken } from './token.service';
+import type { BatonConfig } from '../../../../libs/runtime/src';
+import { signToken, TokenService, verifyToken } from './token.service';
 
 const SECRET = 'a-secret-for-tokens-of-at-least-32-chars';
 const key = createSecretKey(Buffer.from(SECRET, 'utf8'));
@@ -16,5 +17,16 @@ describe('bearer tokens', () => {
     expect(verifyToken(key, jwt.sign({ role: 'ADMIN' }, SECRET, { subject: claims.sub, issuer: 'baton' }), DAY)).toBeNull();
     expect(verifyToken(key, signToken(SECRET, claims, '25h'), DAY)).toBeNull();
     expect(verifyToken(key, signToken(SECRET, claims, '24h'), DAY)).toEqual(claims);
+  });
+
+  it("verifies a request's bearer token once, however many ask (the rate limiter, then the guard)", () => {
+    const tokens = new TokenService({ jwtSecret: SECRET, tokenMaxLifetimeS: DAY } as BatonConfig);
+    const verify = jest.spyOn(tokens, 'verify');
+    const req = { headers: { authorization: `Bearer ${signToken(SECRET, claims)}` } };
+    expect(tokens.claimsOf(req)).toEqual(claims);
+    expect(tokens.claimsOf(req)).toEqual(claims);
+    expect(verify).toHaveBeenCalledTimes(1);
+    expect(tokens.claimsOf({ headers: { authorization: 'Basic abc' } })).toBeNull();
+    expect(tokens.claimsOf({ headers: { authorization: 'Bearer not-a-token' } })).toBeNull();
   });
 });

@@ -33,6 +33,17 @@ export class TokenService {
   verify(token: string): TokenClaims | null {
     return verifyToken(this.key, token, this.config.tokenMaxLifetimeS);
   }
+
+  /**
+   * The claims of a request's bearer token (null: none, or invalid), verified once per request:
+   * the rate limiter and the auth guard both ask, and the answer is kept on the request.
+   */
+  claimsOf(req: { headers?: { authorization?: unknown }; tokenClaims?: TokenClaims | null }): TokenClaims | null {
+    if (req.tokenClaims !== undefined) return req.tokenClaims;
+    const header = req.headers?.authorization;
+    req.tokenClaims = typeof header === 'string' && header.startsWith('Bearer ') ? this.verify(header.slice('Bearer '.length).trim()) : null;
+    return req.tokenClaims;
+  }
 }
 
 /**

@@ -45,11 +45,11 @@ export class RateLimiter {
  * the sending address (the webhook, whose integrations carry only a signature, and anonymous
  * callers). Past its rate a caller gets 429 with Retry-After, in the endpoint's error shape.
  */
-export function rateLimit(limiter: RateLimiter, subjectOf: (authorization: string | undefined) => string | null) {
+export function rateLimit(limiter: RateLimiter, subjectOf: (req: IncomingMessage) => string | null) {
   return (req: IncomingMessage & { path: string; ip?: string }, res: ServerResponse & { status(code: number): { json(body: unknown): void } }, next: () => void): void => {
     if (req.method === 'OPTIONS' || req.path === '/health') return next();
     const webhook = req.path.startsWith('/webhooks/');
-    const subject = webhook ? null : subjectOf(req.headers.authorization);
+    const subject = webhook ? null : subjectOf(req);
     const key = subject ? `user:${subject}` : `${webhook ? 'webhook' : 'address'}:${req.ip}`;
     const retryAfterS = limiter.take(key);
     if (!retryAfterS) return next();

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, Not } from 'typeorm';
-import { CADENCE_MIN_TOUCH_DATES, cadenceProgress, describeMissing, EngagementType, OPEN_LEAD_STAGES, scoreIntent, StageDefinitionContent, stepStatus, TouchChannel, unreadableEventReason } from '../../../../libs/domain/src';
+import { CADENCE_MIN_TOUCH_DATES, cadenceProgress, describeMissing, EngagementType, OPEN_LEAD_STAGES, scoreIntent, StageDefinitionContent, stepSlot, stepStatus, TouchChannel, unreadableEventReason } from '../../../../libs/domain/src';
 import {
   CadenceStepEntity,
   EngagementEventEntity,
@@ -102,12 +102,9 @@ export class LeadReadService {
     // The cadence of the current MQL counts the touches logged since that MQL.
     const current = lead.mqlAt ? touches.filter((t) => t.loggedAt >= lead.mqlAt!) : touches;
     const progress = cadenceProgress(definition.cadence, current.map((t) => ({ occurredAt: t.occurredAt.toISOString(), channel: t.channel as TouchChannel })), now, await this.ownerTimeZone(lead));
-    const grace = definition.sla.touchLoggingMinutes * 60_000;
     const windowed = steps.map((st) => {
-      // A step planned before windows existed closes at its due instant plus the logging grace.
-      const closesAt = st.closesAt ?? new Date(st.dueAt.getTime() + grace);
-      const status = stepStatus({ channel: st.channel, opensAt: st.opensAt ?? new Date(0), closesAt, filled: !!st.touchId || !!st.doneAt }, now);
-      return { ...st, opensAt: st.opensAt, closesAt, status };
+      const slot = stepSlot({ ...st, filled: !!st.touchId || !!st.doneAt }, definition.sla.touchLoggingMinutes);
+      return { ...st, opensAt: st.opensAt, closesAt: slot.closesAt, status: stepStatus(slot, now) };
     });
     return {
       touches: progress.touches,
